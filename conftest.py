@@ -1,0 +1,80 @@
+"""Project-wide pytest set-up.
+
+Every notebook is executed by nbval (see pyproject.toml). Here we time each
+notebook from its first cell to its last, print the times at the end, and add
+one test per notebook, ``<notebook>::run-time budget``, that fails with the
+notebook's name and time when it takes longer than its budget.
+"""
+
+import os
+import time
+
+import pytest
+
+NOTEBOOK_BUDGET_S = float(os.environ.get("TRISEP_NOTEBOOK_BUDGET_S", 60))
+
+_elapsed = {}  # notebook path -> seconds spent in its cells (kernel start included)
+
+
+def _notebook_of(item):
+    path = str(getattr(item, "path", getattr(item, "fspath", "")))
+    return path if path.endswith(".ipynb") else None
+
+
+class NotebookBudget(pytest.Item):
+    """Fails when the notebook's cells took longer than the budget."""
+
+    def __init__(self, *, notebook, **kwargs):
+        super().__init__(**kwargs)
+        self.notebook = notebook
+
+    def runtest(self):
+        seconds = _elapsed.get(self.notebook)
+        if seconds is None:
+            pytest.skip("the notebook's cells did not run")
+        if seconds > NOTEBOOK_BUDGET_S:
+            raise AssertionError(
+                f"{os.path.basename(self.notebook)} took {seconds:.1f} s, over its "
+                f"{NOTEBOOK_BUDGET_S:.0f} s budget: make the default settings lighter."
+            )
+
+    def reportinfo(self):
+        return self.path, None, f"{os.path.basename(self.notebook)}::run-time budget"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """After the last cell of each notebook, add that notebook's budget test."""
+    result, last_of = [], {}
+    for item in items:
+        result.append(item)
+        notebook = _notebook_of(item)
+        if notebook:
+            last_of[notebook] = len(result)
+    for offset, (notebook, position) in enumerate(sorted(last_of.items(), key=lambda kv: kv[1])):
+        parent = next(i for i in items if _notebook_of(i) == notebook).parent
+        budget = NotebookBudget.from_parent(parent, name="run-time budget", notebook=notebook)
+        result.insert(position + offset, budget)
+    items[:] = result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    notebook = _notebook_of(item)
+    if notebook is None or isinstance(item, NotebookBudget):
+        return (yield)
+    start = time.perf_counter()
+    try:
+        return (yield)
+    finally:
+        _elapsed[notebook] = _elapsed.get(notebook, 0.0) + time.perf_counter() - start
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _elapsed:
+        return
+    terminalreporter.section("notebook run times")
+    for notebook, seconds in sorted(_elapsed.items()):
+        flag = "  OVER BUDGET" if seconds > NOTEBOOK_BUDGET_S else ""
+        terminalreporter.write_line(
+            f"{seconds:6.1f} s  {os.path.basename(notebook)}{flag}"
+        )

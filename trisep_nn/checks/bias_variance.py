@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 03 (bias variance)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 09 (decision boundaries)."""
+
+__all__ = []

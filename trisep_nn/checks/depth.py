@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 11 (depth)."""
+
+__all__ = []

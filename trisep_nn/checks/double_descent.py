@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 12 (double descent)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 01 (logistic regression)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 13 (loss landscapes)."""
+
+__all__ = []

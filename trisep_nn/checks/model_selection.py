@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 02 (model selection)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 05 (neural networks)."""
+
+__all__ = []

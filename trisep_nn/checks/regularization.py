@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 04 (regularization)."""
+
+__all__ = []

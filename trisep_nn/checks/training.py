@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 07 (training)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Exercise checks for notebook 08 (vanishing gradients)."""
+
+__all__ = []

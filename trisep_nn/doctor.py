@@ -1,0 +1,87 @@
+"""``python -m trisep_nn doctor``: is this environment ready for the course?
+
+Prints the versions the course depends on and, when something is off, one
+line saying what to fix. Run it from a terminal, or call :func:`main` from a
+notebook (``00_start_here`` does) to check the kernel itself.
+"""
+
+import importlib.metadata as metadata
+import os
+import shutil
+import sys
+
+# What the course needs, in the order printed. Versions are read from the
+# installed packages' metadata, so nothing heavy is imported.
+PACKAGES = [
+    "numpy", "scipy", "matplotlib", "scikit-learn", "ipywidgets",
+    "jupyterlab_widgets", "jupyterlab", "ipykernel",
+]
+SETUP = "python -m pip install -r requirements.txt  (from the course folder)"
+
+
+def _version(name):
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _widgets_match(ipywidgets_version, lab_widgets_version):
+    """ipywidgets names the jupyterlab_widgets it works with in its metadata."""
+    from packaging.requirements import Requirement
+
+    for line in metadata.requires("ipywidgets") or []:
+        requirement = Requirement(line)
+        if requirement.name.replace("-", "_") == "jupyterlab_widgets":
+            return requirement.specifier.contains(lab_widgets_version, prereleases=True), str(
+                requirement.specifier
+            )
+    return True, "any"
+
+
+def diagnose():
+    """Return ``(rows, problems)``: (name, version or None) pairs, and fix-it lines."""
+    rows = [("python", sys.version.split()[0]), ("trisep_nn", _version("trisep_nn"))]
+    rows += [(name, _version(name)) for name in PACKAGES]
+    found = dict(rows)
+    problems = []
+
+    missing = [name for name, version in rows if version is None]
+    if missing:
+        problems.append(f"missing {', '.join(missing)}: run `{SETUP}`")
+
+    if found["ipywidgets"] and found["jupyterlab_widgets"]:
+        ok, wanted = _widgets_match(found["ipywidgets"], found["jupyterlab_widgets"])
+        if not ok:
+            problems.append(
+                f"ipywidgets {found['ipywidgets']} needs jupyterlab_widgets {wanted} but "
+                f"{found['jupyterlab_widgets']} is installed, so sliders won't render: "
+                f"run `{SETUP}`"
+            )
+
+    # The kernel must be the Python that has trisep_nn; the Jupyter server on
+    # PATH should come from the same environment, or widgets may not render.
+    jupyter = shutil.which("jupyter")
+    bindir = os.path.dirname(sys.executable)
+    if jupyter and os.path.realpath(os.path.dirname(jupyter)) != os.path.realpath(bindir):
+        problems.append(
+            f"`jupyter` on PATH ({jupyter}) is not from this Python's environment ({bindir}): "
+            f"start JupyterLab with `{sys.executable} -m jupyter lab`, or pick the kernel "
+            "'Python 3 (ipykernel)' of the environment where you installed the course"
+        )
+    return rows, problems
+
+
+def main(argv=None):
+    """Print the report; return 0 when healthy, 1 otherwise."""
+    rows, problems = diagnose()
+    print("trisep_nn doctor")
+    print(f"  {'python executable':18s} {sys.executable}")
+    for name, version in rows:
+        print(f"  {name:18s} {version or 'MISSING'}")
+    if problems:
+        for problem in problems:
+            print(f"FIX: {problem}")
+        return 1
+    print("OK: the environment is ready for the course.")
+    return 0

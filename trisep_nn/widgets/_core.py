@@ -1,0 +1,156 @@
+"""The one building block every explorer uses: controls above a figure that
+is redrawn in place.
+
+An explorer is a plain drawing function plus a dict of controls::
+
+    def draw(fig, degree, noise):
+        ax = fig.subplots()
+        ...                                  # fit and plot with these values
+
+    Explorer(draw, {"degree": IntSlider(...), "noise": FloatSlider(...)})
+
+Why it is built this way:
+
+* the figure is a ``matplotlib.figure.Figure`` made without pyplot, so the
+  inline backend never shows a stray copy, and each redraw replaces the
+  previous picture (``clear_output(wait=True)``: no pile of figures, no flicker);
+* it works with the default inline backend, so nothing beyond ipywidgets is
+  needed on a laptop or on Binder;
+* an exception inside ``draw`` is shown to the student as a short readable
+  message instead of vanishing into the browser's log, as it would with
+  ``interact``;
+* tests call ``update(**values)`` and read ``figure`` and ``last_error``
+  directly, with no browser.
+"""
+
+import html
+import time
+
+import ipywidgets as widgets
+from IPython.display import display
+from matplotlib.figure import Figure
+
+
+class Explorer:
+    """Controls and a figure that ``draw(fig, **values)`` redraws in place.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **values)`` draws on the (already cleared) figure.
+    controls : dict
+        Name -> ipywidget (``IntSlider``, ``Dropdown``, ...). The names are
+        the keyword arguments passed to ``draw``.
+    figsize : tuple
+        Size of the figure in inches.
+    title : str, optional
+        A line of text shown above the controls.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    last_error : Exception or None
+        The error raised by the last redraw, if any.
+    timings : list of float
+        Seconds taken by each redraw (for the latency benchmark).
+    """
+
+    def __init__(self, draw, controls, figsize=(9, 4), title=None):
+        self.draw = draw
+        self.controls = dict(controls)
+        self.figure = Figure(figsize=figsize, layout="constrained")
+        self.last_error = None
+        self.timings = []
+        self._quiet = False
+        self._output = widgets.Output()
+        self._message = widgets.HTML()
+        header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        control_box = widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+        )
+        self.widget = widgets.VBox(header + [control_box, self._message, self._output])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.redraw()
+
+    @property
+    def values(self):
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **values):
+        """Set controls by name (as a student moving sliders would) and redraw once."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {sorted(unknown)}; this explorer has {sorted(self.controls)}"
+            )
+        self._quiet = True  # one redraw for all the values, not one per control
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._quiet = False
+        self.redraw()
+        return self
+
+    def redraw(self):
+        """Draw the figure for the current values and show it in place."""
+        start = time.perf_counter()
+        self.figure.clear()
+        try:
+            self.draw(self.figure, **self.values)
+        except Exception as error:  # shown to the student, kept for tests
+            self.last_error = error
+            self._message.value = (
+                "<pre style='color:#b00020;white-space:pre-wrap'>"
+                f"Could not draw with {html.escape(repr(self.values))}:\n"
+                f"{type(error).__name__}: {html.escape(str(error))}</pre>"
+            )
+            return self
+        self.last_error = None
+        self._message.value = ""
+        with self._output:
+            self._output.clear_output(wait=True)
+            display(self.figure)
+        self.timings.append(time.perf_counter() - start)
+        return self
+
+    # -- plumbing -----------------------------------------------------------
+    def _on_change(self, change):
+        if not self._quiet:
+            self.redraw()
+
+    def _ipython_display_(self):
+        display(self.widget)
+
+
+def slider(value, min, max, step=None, description="", continuous=True, **kwargs):
+    """An ``IntSlider`` or ``FloatSlider`` (chosen from the type of ``value``
+    and ``step``) with a readable label. Use ``continuous=False`` where a
+    redraw costs more than a blink (a refit), so it runs once on release."""
+    is_int = all(isinstance(v, int) for v in (value, min, max, step or 1))
+    cls = widgets.IntSlider if is_int else widgets.FloatSlider
+    if step is not None:
+        kwargs["step"] = step
+    return cls(
+        value=value, min=min, max=max, description=description,
+        continuous_update=continuous, style={"description_width": "initial"},
+        **kwargs,
+    )
+
+
+def log_slider(value, min_exp, max_exp, description="", continuous=False, **kwargs):
+    """A ``FloatLogSlider`` from 10**min_exp to 10**max_exp (for α, η, noise...)."""
+    return widgets.FloatLogSlider(
+        value=value, base=10, min=min_exp, max=max_exp, description=description,
+        continuous_update=continuous, style={"description_width": "initial"}, **kwargs,
+    )
+
+
+def dropdown(options, value=None, description=""):
+    """A ``Dropdown`` with a readable label."""
+    return widgets.Dropdown(
+        options=options, value=value if value is not None else list(options)[0],
+        description=description, style={"description_width": "initial"},
+    )

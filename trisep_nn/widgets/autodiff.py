@@ -1,0 +1,3 @@
+"""Explorers for notebook 06 (autodiff)."""
+
+__all__ = []

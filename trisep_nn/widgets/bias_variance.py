@@ -1,0 +1,3 @@
+"""Explorers for notebook 03 (bias variance)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 09 (decision boundaries)."""
+
+__all__ = []

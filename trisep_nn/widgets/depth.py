@@ -1,0 +1,3 @@
+"""Explorers for notebook 11 (depth)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 12 (double descent)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 13 (loss landscapes)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 02 (model selection)."""
+
+__all__ = []

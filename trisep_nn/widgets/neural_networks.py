@@ -1,0 +1,3 @@
+"""Explorers for notebook 05 (neural networks)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 04 (regularization)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 07 (training)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Explorers for notebook 10 (universal approximation)."""
+
+__all__ = []

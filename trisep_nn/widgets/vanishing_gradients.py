@@ -1,0 +1,3 @@
+"""Explorers for notebook 08 (vanishing gradients)."""
+
+__all__ = []
