@@ -121,7 +121,12 @@ def test_noisy_function_defaults_follow_the_sklearn_demo():
     X, y = data.noisy_function(random_state=0)
     assert X.shape == (30, 1) and y.shape == (30,) and X.dtype == y.dtype == np.float64
     x = X.ravel()
-    assert np.all(np.diff(x) >= 0) and 0 <= x.min() and x.max() <= 1
+    assert 0 <= x.min() and x.max() <= 1
+    assert np.any(np.diff(x) < 0)  # not sorted by default: KFold would extrapolate
+    X_sorted, y_sorted = data.noisy_function(random_state=0, sort=True)
+    order = np.argsort(x)
+    np.testing.assert_array_equal(X_sorted.ravel(), x[order])
+    np.testing.assert_array_equal(y_sorted, y[order])
     assert data.true_function is data.cosine
     np.testing.assert_allclose(data.cosine(np.array([0.0, 1 / 3, 2 / 3])), [1, 0, -1], atol=1e-12)
     # noise is Gaussian with the given standard deviation

@@ -137,13 +137,13 @@ def cosine(x):
 true_function = cosine
 
 
-def noisy_function(n_samples=30, f=None, noise=0.1, x_range=(0.0, 1.0), random_state=None):
+def noisy_function(n_samples=30, f=None, noise=0.1, x_range=(0.0, 1.0), sort=False,
+                   random_state=None):
     """Noisy samples ``y = f(x) + noise * N(0, 1)`` of a 1-D function.
 
-    ``x`` is drawn uniformly in ``x_range`` and sorted (so ``plt.plot(X, y)``
-    draws a line). With the defaults this is the data of scikit-learn's
-    "Underfitting vs. Overfitting" example: 30 points of ``cos(1.5 pi x)`` on
-    [0, 1] with noise of standard deviation 0.1.
+    ``x`` is drawn uniformly in ``x_range``. With the defaults this is the
+    data of scikit-learn's "Underfitting vs. Overfitting" example: 30 points
+    of ``cos(1.5 pi x)`` on [0, 1] with noise of standard deviation 0.1.
 
     Parameters
     ----------
@@ -154,11 +154,16 @@ def noisy_function(n_samples=30, f=None, noise=0.1, x_range=(0.0, 1.0), random_s
     noise : float
         Standard deviation of the Gaussian noise added to ``f(x)``.
     x_range : (low, high)
+    sort : bool
+        Return the points in increasing x (handy for ``plt.plot``). Off by
+        default: scikit-learn's ``KFold`` (the default ``cv`` of
+        ``cross_val_score`` and ``validation_curve``) does not shuffle, so on
+        sorted data every fold would test extrapolation to an unseen x range.
     random_state : None, int or RandomState
 
     Returns
     -------
-    X : ndarray, shape (n_samples, 1), sorted
+    X : ndarray, shape (n_samples, 1)
     y : ndarray, shape (n_samples,)
 
     >>> X, y = noisy_function(30, random_state=0)
@@ -178,13 +183,16 @@ def noisy_function(n_samples=30, f=None, noise=0.1, x_range=(0.0, 1.0), random_s
         raise ValueError(f"x_range must be finite with low < high, got {x_range!r}")
 
     rng = _rng(random_state)
-    x = np.sort(rng.uniform(low, high, size=n_samples))
+    x = rng.uniform(low, high, size=n_samples)
     fx = np.asarray(f(x), dtype=np.float64)
     if fx.shape != x.shape:
         raise ValueError(
             f"f must map an array of shape {x.shape} to the same shape, got shape {fx.shape}"
         )
     y = fx + noise * rng.standard_normal(n_samples)
+    if sort:  # the same points, reordered
+        order = np.argsort(x, kind="stable")
+        x, y = x[order], y[order]
     return x.reshape(-1, 1), y
 
 
