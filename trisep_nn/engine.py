@@ -462,18 +462,16 @@ def _node(op, ans, inputs, params):
     """Wrap an op's output in a Tensor; record the graph edge only if needed."""
     out = object.__new__(Tensor)  # skip __init__: ans is already a float ndarray
     out.data, out.grad, out.tangent, out.name, out._retain = ans, None, None, None, False
-    out.requires_grad = False
-    out._op, out._inputs, out._params = None, (), None
-    if _grad_enabled:
-        for x in inputs:
-            if x.requires_grad:
-                out.requires_grad = True
-                out._op, out._inputs, out._params = op, inputs, params
-                break
+    needs_grad = tangents = False
     for x in inputs:
-        if x.tangent is not None:  # forward mode: push the tangents through
-            out.tangent = _push_tangents(op, ans, inputs, params)
-            break
+        needs_grad = needs_grad or x.requires_grad
+        tangents = tangents or x.tangent is not None
+    if needs_grad and _grad_enabled:
+        out.requires_grad, out._op, out._inputs, out._params = True, op, inputs, params
+    else:
+        out.requires_grad, out._op, out._inputs, out._params = False, None, (), None
+    if tangents:  # forward mode: push the tangents through as well
+        out.tangent = _push_tangents(op, ans, inputs, params)
     return out
 
 
@@ -498,21 +496,24 @@ def _push_tangents(op, ans, inputs, params):
 
 
 def _topological_order(root):
-    """The nodes that lead to root and need a gradient, inputs before outputs.
+    """The operation nodes that lead to root, each after all of its inputs.
 
-    An iterative depth-first search: a recursive one would hit Python's
-    recursion limit (about 1000) on long chains.
+    Leaves are left out: they have no backward rule to run. This is an
+    iterative depth-first search: a recursive one would hit Python's recursion
+    limit (about 1000 deep) on long chains.
     """
+    if root._op is None:
+        return []
     order, seen = [], {root}
     stack = [(root, iter(root._inputs))]
     while stack:
         node, inputs = stack[-1]
         for x in inputs:
-            if x.requires_grad and x not in seen:
+            if x._op is not None and x not in seen:  # (_op is set only if x needs a grad)
                 seen.add(x)
                 stack.append((x, iter(x._inputs)))
                 break
-        else:  # all inputs done: the node can go after them
+        else:  # all of node's inputs are placed: node can follow them
             stack.pop()
             order.append(node)
     return order
@@ -521,27 +522,24 @@ def _topological_order(root):
 def _backprop(root, seed, seed_is_ours=True, retain_all=False):
     """The chain rule, node by node from root back to the leaves.
 
-    Returns {tensor: gradient} for the leaves (and retained intermediates).
-    Every returned array is new: it shares memory with no other gradient
-    and not with `seed`, so callers may store it and add into it.
+    Returns {tensor: gradient} for the leaves that need one (and for retained
+    intermediates). Every returned array is new: it shares memory with no other
+    gradient and not with `seed`, so callers may keep it and add into it.
     """
-    grads = {root: seed}          # gradient arriving at each node so far
+    grads = {root: seed}  # the gradient that has arrived at each node so far
     borrowed = set() if seed_is_ours else {root}  # grads that may alias another array
-    result = {}
+    kept = {}
     for node in reversed(_topological_order(root)):
         g = grads.pop(node, None)
-        if g is None:  # a custom op returned None for it: no gradient flows here
+        if g is None:  # a custom op returned None for it: nothing flows from here
             continue
-        op = node._op
-        if op is None or retain_all or node._retain:  # a leaf, or kept on request
-            result[node] = g.copy() if (node in borrowed or op is not None) else g
-            if op is None:
-                continue
-        inputs = node._inputs
-        if op.vjp is None:  # custom op: copy, since we cannot know what it returns
+        if retain_all or node._retain:
+            kept[node] = g.copy()
+        op, inputs = node._op, node._inputs
+        if op.vjp is None:  # custom op: copy, as we cannot know what it returns
             input_grads = [None if gx is None else np.array(gx, copy=True)
                            for gx in node._params["backward"](g)]
-        else:
+        else:  # the derivative table: one rule per input, only where needed
             xs = [x.data for x in inputs]
             input_grads = [rule(g, node.data, *xs, **node._params) if x.requires_grad else None
                            for x, rule in zip(inputs, op.vjp)]
@@ -554,7 +552,7 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
                 gx = _unbroadcast(gx, x.data.shape)
             if gx.dtype != x.data.dtype:
                 gx = gx.astype(x.data.dtype)
-            if x in grads:  # a second path: add, into a new array (never in place)
+            if x in grads:  # another path already arrived: add, into a new array
                 gx = grads[x] + gx
                 grads[x] = gx if type(gx) is np.ndarray else np.asarray(gx)
                 borrowed.discard(x)
@@ -562,17 +560,19 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
                 grads[x] = gx
                 if gx is g or gx.base is not None:  # g itself or a view: not ours
                     borrowed.add(x)
-    return result
+    for leaf, g in grads.items():  # what is left are the leaves
+        kept[leaf] = g.copy() if leaf in borrowed else g
+    return kept
 
 
 def _unbroadcast(g, shape):
     """Sum g over the axes along which an input of `shape` was broadcast."""
     lead = g.ndim - len(shape)
     if lead > 0:
-        g = g.sum(axis=tuple(range(lead)))
+        g = np.add.reduce(g, axis=tuple(range(lead)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     if stretched:
-        g = g.sum(axis=stretched, keepdims=True)
+        g = np.add.reduce(g, axis=stretched, keepdims=True)
     return np.asarray(g)
 
 

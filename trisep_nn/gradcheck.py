@@ -1,0 +1,136 @@
+"""Gradient checking: compare backpropagation with finite differences.
+
+    >>> import numpy as np
+    >>> from trisep_nn import gradcheck
+    >>> report = gradcheck(lambda a, b: (a * b).log(), 2.0, 3.0)
+    >>> report.passed
+    True
+    >>> print(report)                                      # doctest: +SKIP
+    gradcheck PASSED  (central differences, eps=1e-06, float64)
+    input  shape   worst abs err  worst rel err  ok
+    x0     ()           1.1e-11        2.2e-11   yes
+    x1     ()           2.7e-12        8.2e-12   yes
+
+The engine's gradient of ``L = sum(u * f(x))`` for a random ``u`` (so that
+every output entry matters, with a different weight) is compared, entry by
+entry, with the central difference
+
+    dL/dx_i  ~  (L(x + eps e_i) - L(x - eps e_i)) / (2 eps),
+
+whose error is O(eps^2) from truncation plus O(machine epsilon / eps) from
+round-off: about 1e-10 in float64 with eps = 1e-6. A correct gradient
+therefore agrees to many digits; a wrong one is typically off by O(1).
+"""
+
+import numpy as np
+
+from .autodiff import vjp
+from .engine import Tensor, no_grad
+
+__all__ = ["gradcheck", "GradcheckReport"]
+
+
+class GradcheckReport:
+    """The result of ``gradcheck``: per input, the worst errors and a verdict.
+
+    Attributes
+    ----------
+    passed : bool            every entry of every input within tolerance
+    rows : list of dict      per input: name, shape, max_abs_err, max_rel_err,
+                             worst_index, passed
+    analytic, numeric : list of arrays, the two gradients per input
+    """
+
+    def __init__(self, rows, analytic, numeric, eps, atol, rtol):
+        self.rows, self.analytic, self.numeric = rows, analytic, numeric
+        self.eps, self.atol, self.rtol = eps, atol, rtol
+        self.passed = all(row["passed"] for row in rows)
+
+    def __bool__(self):
+        return self.passed
+
+    @property
+    def max_abs_err(self):
+        return max((row["max_abs_err"] for row in self.rows), default=0.0)
+
+    @property
+    def max_rel_err(self):
+        return max((row["max_rel_err"] for row in self.rows), default=0.0)
+
+    def __str__(self):
+        verdict = "PASSED" if self.passed else "FAILED"
+        lines = [f"gradcheck {verdict}  (central differences, eps={self.eps:g}, float64; "
+                 f"pass if |analytic - numeric| <= {self.atol:g} + {self.rtol:g} |numeric|)"]
+        header = ("input", "shape", "worst abs err", "worst rel err", "at index", "ok")
+        table = [header] + [
+            (row["name"], str(row["shape"]), f"{row['max_abs_err']:.2e}",
+             f"{row['max_rel_err']:.2e}", str(row["worst_index"]),
+             "yes" if row["passed"] else "NO")
+            for row in self.rows]
+        widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+        for r in table:
+            lines.append("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                                   for i, (cell, w) in enumerate(zip(r, widths))))
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle):  # IPython / Jupyter display
+        printer.text(str(self))
+
+
+def gradcheck(f, *arrays, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0, names=None):
+    """Check the engine's gradients of f against central finite differences.
+
+    Parameters
+    ----------
+    f : function of Tensors returning a Tensor (any shape)
+    *arrays : the point at which to check (numbers or arrays; converted to
+        float64 copies, never modified)
+    eps : finite-difference step
+    atol, rtol : an entry passes if |analytic - numeric| <= atol + rtol |numeric|
+    seed : seed of the random output weights u (for non-scalar outputs)
+    names : optional names of the inputs for the report (default x0, x1, ...)
+
+    Returns
+    -------
+    GradcheckReport : prints as a small table; ``bool(report)`` is the verdict.
+    """
+    xs = [np.array(a.data if isinstance(a, Tensor) else a, dtype=np.float64, copy=True)
+          for a in arrays]
+    names = list(names) if names is not None else [f"x{i}" for i in range(len(xs))]
+    out, vjp_fn = vjp(f, *xs)
+    out = np.asarray(out, dtype=np.float64)
+    # Random output weights: every output entry counts, each differently, so a
+    # gradient that mixes up two outputs cannot pass by luck.
+    u = np.ones_like(out) if out.size == 1 else np.random.default_rng(seed).normal(size=out.shape)
+    analytic = [np.asarray(g, dtype=np.float64) for g in vjp_fn(u)]
+
+    def weighted_output(values):
+        with no_grad():
+            result = f(*[Tensor(v) for v in values])
+        return float(np.sum(u * np.asarray(result.data if isinstance(result, Tensor)
+                                           else result, dtype=np.float64)))
+
+    numeric, rows = [], []
+    for k, x in enumerate(xs):
+        num = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            plus = [v.copy() for v in xs]
+            minus = [v.copy() for v in xs]
+            plus[k][i] += eps
+            minus[k][i] -= eps
+            num[i] = (weighted_output(plus) - weighted_output(minus)) / (2 * eps)
+        numeric.append(num)
+        abs_err = np.abs(analytic[k] - num)
+        scale = np.maximum(np.abs(analytic[k]), np.abs(num))
+        rel_err = np.divide(abs_err, scale, out=np.zeros_like(abs_err), where=scale > 0)
+        worst = np.unravel_index(np.argmax(abs_err), x.shape) if x.size else ()
+        rows.append({
+            "name": names[k], "shape": x.shape,
+            "max_abs_err": float(abs_err.max(initial=0.0)),
+            "max_rel_err": float(rel_err.max(initial=0.0)),
+            "worst_index": tuple(int(j) for j in worst),
+            "passed": bool(np.all(abs_err <= atol + rtol * np.abs(num))),
+        })
+    return GradcheckReport(rows, analytic, numeric, eps, atol, rtol)
