@@ -30,6 +30,7 @@ applies it to your own plots too. Nothing is changed globally on import.
 
 import functools
 import numbers
+import sys
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -165,13 +166,19 @@ def _sigmoid(z):
     return expit(z)
 
 
+def _is_trisep_module(model):
+    if "trisep_nn.nn" not in sys.modules:  # then no trisep_nn model exists yet
+        return False
+    from .nn import Module
+
+    return isinstance(model, Module)
+
+
 def _probabilities(model, X, output):
     """Class probabilities on X: shape (n,) for binary (p of class 1), (n, K) else."""
-    from . import nn
-
     if output not in ("auto", "proba", "logits"):
         raise ValueError(f"output must be 'auto', 'proba' or 'logits', got {output!r}")
-    if isinstance(model, nn.Module):
+    if _is_trisep_module(model):
         from .train import predict
 
         raw, kind = predict(model, X), "logits" if output == "auto" else output
