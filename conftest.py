@@ -9,7 +9,15 @@ notebook's name and time when it takes longer than its budget.
 import os
 import time
 
-import pytest
+# The tests run several processes at once on small machines (pytest, notebook
+# kernels, JupyterLab, a browser). OpenBLAS's worker threads then spin against
+# each other and a small matrix product gets 100x slower; the course's matrices
+# are small enough that one BLAS thread per process is as fast. Set before NumPy
+# is imported anywhere; notebook kernels inherit it.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import pytest  # noqa: E402
 
 NOTEBOOK_BUDGET_S = float(os.environ.get("TRISEP_NOTEBOOK_BUDGET_S", 60))
 
