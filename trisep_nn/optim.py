@@ -169,6 +169,7 @@ class Adam(Optimizer):
         self.weight_decay = float(weight_decay)
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
+        self._work = [np.empty_like(p.data) for p in self.params]  # scratch, no allocations
 
     def step(self):
         """Move every parameter with a gradient by one Adam step (in place)."""
@@ -179,20 +180,27 @@ class Adam(Optimizer):
         step_size = self.lr / (1.0 - b1**self.t)
         root_c2 = np.sqrt(1.0 - b2**self.t)
         wd = self.weight_decay
-        for p, m, v in zip(self.params, self.m, self.v):
+        for p, m, v, w in zip(self.params, self.m, self.v, self._work):
             g = p.grad
             if g is None:
                 continue
             if wd:
                 g = g + wd * p.data
+            # The same formulas as above, written with in-place NumPy calls so that
+            # no temporary arrays are allocated (this runs once per mini-batch).
             m *= b1
-            m += (1.0 - b1) * g
+            np.multiply(g, 1.0 - b1, out=w)
+            m += w                                # m = β₁ m + (1-β₁) g
             v *= b2
-            v += (1.0 - b2) * (g * g)
-            denom = np.sqrt(v)
-            denom /= root_c2
-            denom += self.eps
-            p.data -= step_size * (m / denom)
+            np.multiply(g, g, out=w)
+            w *= 1.0 - b2
+            v += w                                # v = β₂ v + (1-β₂) g²
+            np.sqrt(v, out=w)
+            w *= 1.0 / root_c2
+            w += self.eps                         # w = √v̂ + ε
+            np.divide(m, w, out=w)
+            w *= step_size                        # w = η m̂ / (√v̂ + ε)
+            p.data -= w
 
 
 def _as_param_list(params):

@@ -1,0 +1,569 @@
+"""Training: epochs of mini-batch gradient descent, validation and early stopping.
+
+:func:`fit` is the loop of the lecture's "Training" slide written once, so the
+notebooks can call it::
+
+    >>> from sklearn.datasets import make_moons
+    >>> from trisep_nn.nn import MLP
+    >>> X, y = make_moons(200, noise=0.2, random_state=0)
+    >>> model = MLP([2, 16, 16, 1], random_state=0)
+    >>> history = fit(model, X, y, loss="bce", lr=0.01, epochs=50,
+    ...               validation_fraction=0.25, early_stopping=True, random_state=0)
+    >>> history["val_accuracy"][history.best_epoch - 1] > 0.8
+    True
+
+Each epoch shuffles the training set (seeded by ``random_state``), takes one
+optimizer step per mini-batch, and then evaluates the validation set once.
+The returned :class:`History` holds one number per epoch for each quantity.
+
+In a Jupyter notebook a one-line progress display shows the epoch and the
+current losses (and, with ``live_plot=True``, a loss plot updated in place).
+Outside a notebook, or when the environment variable ``CI`` is set, ``fit`` is
+silent unless ``verbose=True``.
+
+A loss that becomes NaN or infinite stops training with :class:`TrainingDiverged`,
+which names the epoch and batch and suggests a smaller learning rate.
+"""
+
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+from . import engine, losses
+from .engine import Tensor, no_grad
+from .optim import SGD, Adam, Optimizer
+
+__all__ = ["fit", "evaluate", "predict", "History", "TrainingDiverged", "Callback"]
+
+
+class TrainingDiverged(ValueError):
+    """The loss became NaN or infinite during training.
+
+    Attributes ``epoch`` and ``batch`` (1-based) say where, ``loss`` holds the
+    value and ``history`` the epochs completed before it.
+    """
+
+    def __init__(self, message, epoch=None, batch=None, loss=None, history=None):
+        super().__init__(message)
+        self.epoch, self.batch, self.loss, self.history = epoch, batch, loss, history
+
+
+class History(dict):
+    """What happened during :func:`fit`, one entry per epoch.
+
+    Keys (also readable as attributes, ``history.loss``):
+
+    ``"epoch"``         epoch numbers 1, 2, ...
+    ``"loss"``          mean training loss over the epoch's mini-batches
+    ``"val_loss"``      loss on the validation set after the epoch ([] if none)
+    ``"accuracy"``      training accuracy over the epoch's mini-batches
+                        (classification losses only, else [])
+    ``"val_accuracy"``  validation accuracy after the epoch ([] if none)
+    ``"time"``          seconds spent in each epoch
+    ``"best_epoch"``    the epoch (1-based) with the best monitored value
+                        (validation loss if there is a validation set, else
+                        training loss); with ``early_stopping`` the model ends
+                        with that epoch's weights
+    ``"stopped_early"`` True if early stopping or a callback ended training
+
+    >>> h = History()
+    >>> h["loss"], h.best_epoch
+    ([], None)
+    """
+
+    _LISTS = ("epoch", "loss", "val_loss", "accuracy", "val_accuracy", "time")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in self._LISTS:
+            self.setdefault(key, [])
+        self.setdefault("best_epoch", None)
+        self.setdefault("stopped_early", False)
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self):
+        n = len(self["epoch"])
+        if not n:
+            return "History(no epochs)"
+        parts = [f"{key}={self[key][-1]:.4g}" for key in ("loss", "val_loss", "accuracy",
+                                                          "val_accuracy") if self[key]]
+        return f"History({n} epochs, best_epoch={self['best_epoch']}, last: {', '.join(parts)})"
+
+
+class Callback:
+    """Base class for objects passed in ``fit(..., callbacks=[...])``.
+
+    Override any of the three methods. ``on_epoch_end`` may return True to stop
+    training. A plain function ``f(epoch, model, history)`` also works as a
+    callback; it is called at the end of every epoch.
+    """
+
+    def on_train_begin(self, model, history):
+        pass
+
+    def on_epoch_end(self, epoch, model, history):
+        pass
+
+    def on_train_end(self, model, history):
+        pass
+
+
+LOSSES = {
+    "mse": engine.mse,
+    "bce": engine.bce_with_logits,
+    "bce_with_logits": engine.bce_with_logits,
+    "cross_entropy": engine.softmax_cross_entropy,
+}
+
+
+def fit(model, X, y, *, loss="auto", optimizer="adam", lr=None, epochs=100, batch_size=32,
+        X_val=None, y_val=None, validation_fraction=None, early_stopping=False, patience=10,
+        min_delta=0.0, callbacks=(), random_state=None, shuffle=True, verbose=False,
+        progress="auto", live_plot=False):
+    """Train ``model`` on ``(X, y)`` with mini-batch gradient descent; return a :class:`History`.
+
+    Parameters
+    ----------
+    model : Module
+        Maps a batch of shape (n, n_features) to outputs of shape (n, n_outputs).
+    X : array, shape (n_samples, n_features)
+    y : array, shape (n_samples,) or (n_samples, n_outputs)
+        Class labels 0 .. K-1 (cross-entropy), 0/1 (binary cross-entropy), or
+        regression targets (mse). A 1-D ``y`` is reshaped to the model's (n, 1)
+        output when needed.
+    loss : "auto", "mse", "bce", "cross_entropy", or callable
+        A callable is called as ``loss(outputs, y_batch)`` and returns a scalar
+        Tensor (it may add a penalty, e.g. ``+ alpha * l2_penalty(model)``).
+        "auto" picks "cross_entropy" when the model has several outputs and y
+        holds one label per row, "bce" when it has one output and y only 0s and
+        1s, and "mse" otherwise.
+    optimizer : "adam", "sgd", or an Optimizer
+        A name builds ``Adam(model.parameters(), lr)`` or ``SGD(...)``.
+    lr : float, optional
+        Learning rate for an optimizer given by name (default 1e-3 for Adam,
+        0.01 for SGD). Must be > 0.
+    epochs : int
+        Passes over the training set (at most, with early stopping).
+    batch_size : int
+        Samples per gradient step (the last batch of an epoch may be smaller).
+    X_val, y_val : arrays, optional
+        Validation set, evaluated once after each epoch.
+    validation_fraction : float in (0, 1), optional
+        Instead of X_val/y_val: hold out this fraction of (X, y), chosen at random.
+    early_stopping : bool
+        Stop when the validation loss (training loss if there is no validation
+        set) has not improved by more than ``min_delta`` for ``patience`` epochs,
+        and restore the weights of the best epoch.
+    callbacks : list
+        :class:`Callback` objects or functions ``f(epoch, model, history)``.
+    random_state : None, int, or numpy Generator / RandomState
+        Seed of the shuffling and of the validation split. The model's initial
+        weights have their own seed (``MLP(..., random_state=...)``); with both
+        fixed, two runs give identical results.
+    verbose : bool or int
+        Print one line every epoch (or every ``verbose`` epochs).
+    progress : "auto" or bool
+        One-line progress display in a notebook ("auto": only inside a Jupyter
+        kernel and when ``CI`` is not set).
+    live_plot : bool
+        In a notebook, also draw the loss curves and update them in place.
+
+    Returns
+    -------
+    History
+    """
+    X, y = check_Xy(X, y)
+    _check_count("epochs", epochs)
+    _check_count("batch_size", batch_size)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("give both X_val and y_val, or neither")
+    if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+        rng = random_state  # used as is (the estimators pass scikit-learn's RandomState)
+    else:
+        rng = np.random.default_rng(random_state)
+    if validation_fraction is not None:
+        if X_val is not None:
+            raise ValueError("give either X_val/y_val or validation_fraction, not both")
+        X, y, X_val, y_val = _split(X, y, validation_fraction, rng)
+    elif X_val is not None:
+        X_val, y_val = check_Xy(X_val, y_val, "X_val", "y_val")
+
+    loss_name, loss_fn, y = _resolve_loss(loss, model, X, y)
+    if X_val is not None:
+        y_val = _prepare_targets(loss_name, model, X_val, y_val, "y_val")
+    accuracy_fn = _ACCURACY.get(loss_name)
+    opt = _make_optimizer(optimizer, model, lr)
+
+    callbacks = [cb if hasattr(cb, "on_epoch_end") else _FunctionCallback(cb)
+                 for cb in callbacks]
+    history = History()
+    display = _make_display(progress, verbose, live_plot, epochs)
+    monitor = "val_loss" if X_val is not None else "loss"
+    best, best_state, waited = math.inf, None, 0
+    n = len(X)
+    order = np.arange(n)
+
+    for cb in callbacks:
+        if hasattr(cb, "on_train_begin"):
+            cb.on_train_begin(model, history)
+    model.train()
+    try:
+        # Overflow inside a diverging network is reported by the finite-loss check below
+        # (with the epoch and a remedy), not by a cascade of NumPy warnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(1, epochs + 1):
+                t0 = time.perf_counter()
+                if shuffle:
+                    order = order[rng.permutation(n)]  # (scikit-learn shuffles the same way)
+                Xs, ys = X[order], y[order]  # one gather per epoch; batches are slices
+                total, correct = 0.0, 0
+                for b, start in enumerate(range(0, n, batch_size), start=1):
+                    xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
+                    out = model(Tensor(xb))
+                    L = loss_fn(out, yb)
+                    value = L.item()
+                    if not math.isfinite(value):
+                        raise TrainingDiverged(
+                            f"training diverged: the loss became {value} at epoch {epoch}, "
+                            f"batch {b} (learning rate {opt.lr:g}). Try a smaller learning "
+                            f"rate, e.g. lr={opt.lr / 10:g}.",
+                            epoch=epoch, batch=b, loss=value, history=history)
+                    opt.zero_grad()
+                    L.backward()
+                    opt.step()
+                    total += value * len(xb)
+                    if accuracy_fn is not None:
+                        correct += accuracy_fn(out.data, yb)
+                history["epoch"].append(epoch)
+                history["loss"].append(total / n)
+                if accuracy_fn is not None:
+                    history["accuracy"].append(correct / n)
+                if X_val is not None:
+                    val_loss, val_acc = _evaluate(model, X_val, y_val, loss_fn, accuracy_fn)
+                    history["val_loss"].append(val_loss)
+                    if val_acc is not None:
+                        history["val_accuracy"].append(val_acc)
+                history["time"].append(time.perf_counter() - t0)
+
+                current = history[monitor][-1]
+                if current < best - min_delta or history["best_epoch"] is None:
+                    best, waited = min(best, current), 0
+                    history["best_epoch"] = epoch
+                    if early_stopping:
+                        best_state = model.state_dict()
+                else:
+                    waited += 1
+                    best = min(best, current)
+                stop = early_stopping and waited >= patience
+                for cb in callbacks:
+                    stop = bool(cb.on_epoch_end(epoch, model, history)) or stop
+                if display is not None:
+                    display.update(history, final=stop or epoch == epochs)
+                if stop:
+                    history["stopped_early"] = True
+                    break
+    finally:
+        if display is not None:
+            display.close(history)
+    if early_stopping and best_state is not None:
+        model.load_state_dict(best_state)
+    for cb in callbacks:
+        if hasattr(cb, "on_train_end"):
+            cb.on_train_end(model, history)
+    return history
+
+
+def evaluate(model, X, y, loss="auto"):
+    """Loss (and accuracy, for classification) of ``model`` on ``(X, y)``, no gradients.
+
+    Returns a dict ``{"loss": float, "accuracy": float}`` (accuracy only for
+    classification losses).
+    """
+    X, y = check_Xy(X, y)
+    loss_name, loss_fn, y = _resolve_loss(loss, model, X, y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, acc = _evaluate(model, X, y, loss_fn, _ACCURACY.get(loss_name))
+    return {"loss": value} if acc is None else {"loss": value, "accuracy": acc}
+
+
+def predict(model, X):
+    """The model's outputs on ``X`` as a NumPy array (no graph is built).
+
+    For a classifier these are logits: ``predict(model, X).argmax(1)`` gives the
+    classes, ``> 0`` the binary decisions.
+    """
+    X = check_X(X)
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            return model(Tensor(X)).data
+    finally:
+        model.train(was_training)
+
+
+# ----------------------------------------------------------------------------
+# Validation of inputs
+# ----------------------------------------------------------------------------
+
+def check_X(X, name="X"):
+    """X as a 2-D float array without NaN or infinity."""
+    try:
+        X = np.asarray(X)
+        X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a numeric array") from exc
+    if X.ndim == 1:
+        raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}; "
+                         f"for one feature use {name}.reshape(-1, 1)")
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} has no samples")
+    if not np.isfinite(X).all():
+        row, col = np.argwhere(~np.isfinite(X))[0]
+        raise ValueError(f"{name} contains NaN or infinity (first at row {row}, column {col}); "
+                         "remove or impute those values before training")
+    return X
+
+
+def check_Xy(X, y, xname="X", yname="y"):
+    X = check_X(X, xname)
+    try:
+        y = np.asarray(y)
+    except (TypeError, ValueError) as exc:  # pragma: no cover - ragged input
+        raise ValueError(f"{yname} must be an array") from exc
+    if y.ndim == 0 or len(y) != len(X):
+        raise ValueError(f"{xname} and {yname} have different lengths: {len(X)} samples in "
+                         f"{xname} but {y.size if y.ndim == 0 else len(y)} in {yname}")
+    if y.dtype.kind not in "biuf":
+        raise ValueError(f"{yname} must be numeric (class labels 0 .. K-1 or numbers), got "
+                         f"dtype {y.dtype}")
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(f"{yname} contains NaN or infinity")
+    return X, y
+
+
+def _check_count(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _split(X, y, fraction, rng):
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"validation_fraction must be between 0 and 1, got {fraction!r}")
+    n_val = int(round(fraction * len(X)))
+    if n_val < 1 or n_val >= len(X):
+        raise ValueError(f"validation_fraction={fraction} of {len(X)} samples leaves an empty "
+                         "training or validation set")
+    perm = rng.permutation(len(X))
+    val, tr = perm[:n_val], perm[n_val:]
+    return X[tr], y[tr], X[val], y[val]
+
+
+def _make_optimizer(optimizer, model, lr):
+    if isinstance(optimizer, Optimizer):
+        if lr is not None:
+            raise ValueError("lr was given to fit() but the optimizer already has one; "
+                             "set it on the optimizer instead")
+        return optimizer
+    if optimizer == "adam":
+        return Adam(model.parameters(), lr=1e-3 if lr is None else lr)
+    if optimizer == "sgd":
+        return SGD(model.parameters(), lr=0.01 if lr is None else lr)
+    raise ValueError(f"optimizer must be 'adam', 'sgd' or an Optimizer, got {optimizer!r}")
+
+
+def _output_dim(model, X):
+    with no_grad():
+        out = model(Tensor(X[:1]))
+    return out.shape
+
+
+def _resolve_loss(loss, model, X, y):
+    """(name, function, prepared y): check y once so each batch can skip the checks."""
+    if callable(loss):
+        return "custom", loss, y
+    if loss == "auto":
+        out_shape = _output_dim(model, X)
+        width = out_shape[1] if len(out_shape) == 2 else 1
+        binary = y.size > 0 and np.isin(y, (0, 1)).all()
+        if width > 1 and y.ndim == 1:
+            loss = "cross_entropy"
+        elif width == 1 and binary:
+            loss = "bce"
+        else:
+            loss = "mse"
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be 'auto', one of {sorted(LOSSES)}, or a callable, "
+                         f"got {loss!r}")
+    name = "bce" if loss == "bce_with_logits" else loss
+    return name, LOSSES[name], _prepare_targets(name, model, X, y, "y")
+
+
+def _prepare_targets(name, model, X, y, yname):
+    out_shape = _output_dim(model, X)
+    probe = Tensor(np.zeros((len(y),) + tuple(out_shape[1:])))
+    if name == "custom":
+        return y
+    if name == "cross_entropy":
+        return losses.check_labels(probe, y)
+    if y.ndim == 1 and len(out_shape) == 2 and out_shape[1] == 1:
+        y = y.reshape(-1, 1)  # a 1-D y for a model with one output column
+    y = losses.check_target(probe, y.astype(np.float64, copy=False),
+                            "bce" if name == "bce" else name)
+    if name == "bce":
+        losses.check_binary_targets(y)
+    return y
+
+
+def _binary_correct(logits, y):
+    return int(np.count_nonzero((logits > 0) == (y > 0.5)))
+
+
+def _multiclass_correct(logits, y):
+    return int(np.count_nonzero(logits.argmax(axis=1) == y))
+
+
+_ACCURACY = {"bce": _binary_correct, "cross_entropy": _multiclass_correct}
+
+
+def _evaluate(model, X, y, loss_fn, accuracy_fn):
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            out = model(Tensor(X))
+            value = float(loss_fn(out, y).item())
+    finally:
+        model.train(was_training)
+    acc = None if accuracy_fn is None else accuracy_fn(out.data, y) / len(X)
+    return value, acc
+
+
+class _FunctionCallback(Callback):
+    def __init__(self, fn):
+        self.fn = fn
+
+    def on_epoch_end(self, epoch, model, history):
+        return self.fn(epoch, model, history)
+
+
+# ----------------------------------------------------------------------------
+# Progress display: quiet in scripts and CI, one updating line in a notebook
+# ----------------------------------------------------------------------------
+
+def in_notebook():
+    """True inside a Jupyter kernel, unless the environment variable CI is set."""
+    if os.environ.get("CI"):
+        return False
+    ipython = sys.modules.get("IPython")  # a kernel has always imported it already
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except AttributeError:  # pragma: no cover
+        return False
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _make_display(progress, verbose, live_plot, epochs):
+    notebook = in_notebook() if progress == "auto" else bool(progress)
+    if notebook and in_notebook():
+        return _NotebookDisplay(epochs, live_plot)
+    if verbose:
+        return _PrintDisplay(epochs, int(verbose))
+    return None
+
+
+def _summary(history):
+    parts = []
+    for key, label in (("loss", "loss"), ("val_loss", "val_loss"), ("accuracy", "acc"),
+                       ("val_accuracy", "val_acc")):
+        if history[key]:
+            parts.append(f"{label} {history[key][-1]:.4f}")
+    return "  ".join(parts)
+
+
+class _PrintDisplay:
+    def __init__(self, epochs, every):
+        self.epochs, self.every = epochs, max(1, every)
+        self.width = len(str(epochs))
+
+    def update(self, history, final=False):
+        epoch = history["epoch"][-1]
+        if epoch % self.every == 0 or final:
+            print(f"epoch {epoch:{self.width}d}/{self.epochs}  {_summary(history)}", flush=True)
+
+    def close(self, history):
+        pass
+
+
+class _NotebookDisplay:
+    """One HTML line (and optionally a PNG plot) updated in place via display handles."""
+
+    MIN_INTERVAL = 0.2  # seconds between text updates
+    PLOT_INTERVAL = 1.0  # seconds between plot redraws (rendering costs ~50 ms)
+
+    def __init__(self, epochs, live_plot):
+        from IPython.display import HTML, display
+
+        self.HTML, self.epochs = HTML, epochs
+        self.start = self.last = self.last_plot = time.perf_counter()
+        self.handle = display(HTML(self._line(None)), display_id=True)
+        self.plot_handle, self.finished = None, False
+        if live_plot:
+            from IPython.display import Image
+
+            self.Image = Image
+            self.plot_handle = display(Image(data=self._png(None)), display_id=True)
+
+    def _line(self, history):
+        done = len(history["epoch"]) if history else 0
+        elapsed = time.perf_counter() - self.start
+        text = _summary(history) if history else "starting"
+        return (f"<code>epoch {done}/{self.epochs} <progress value='{done}' "
+                f"max='{self.epochs}' style='width:12em'></progress> {text} "
+                f"({elapsed:.1f} s)</code>")
+
+    def _png(self, history):
+        import io
+
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(5, 3), dpi=80)
+        ax = fig.add_subplot()
+        if history and history["epoch"]:
+            ax.plot(history["epoch"], history["loss"], label="training")
+            if history["val_loss"]:
+                ax.plot(history["epoch"], history["val_loss"], label="validation")
+            ax.legend()
+        ax.set_xlim(0, self.epochs)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    def update(self, history, final=False):
+        now = time.perf_counter()
+        self.finished = final
+        if final or now - self.last >= self.MIN_INTERVAL:
+            self.handle.update(self.HTML(self._line(history)))
+            self.last = now
+        if self.plot_handle is not None and (final or now - self.last_plot >= self.PLOT_INTERVAL):
+            self.plot_handle.update(self.Image(data=self._png(history)))
+            self.last_plot = time.perf_counter()
+
+    def close(self, history):
+        if not self.finished:  # e.g. after an exception: show where training ended
+            self.update(history, final=True)
