@@ -1,0 +1,364 @@
+"""The known traps of small autodiff engines, the semantics we promise
+(PyTorch's), numerical stability, dtypes and error messages."""
+
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import trisep_nn as tnn
+from trisep_nn import engine as E
+from trisep_nn.engine import Tensor, no_grad
+
+
+# --------------------------------------------------------------------------- #
+# Graph traps                                                                  #
+# --------------------------------------------------------------------------- #
+def test_a_plus_a_twice_gives_four():
+    a = Tensor(3.0, requires_grad=True)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad == 4.0
+
+
+def test_same_tensor_on_both_sides():
+    a = Tensor(3.0, requires_grad=True)
+    (a * a).backward()  # d(a^2)/da = 2a, not a
+    assert a.grad == 6.0
+
+
+def test_diamond_graph():
+    # a -> b = 2a, c = a^2 -> d = b * c = 2a^3: dd/da = 6 a^2
+    a = Tensor(1.5, requires_grad=True)
+    b = a * 2
+    c = a ** 2
+    d = b * c
+    d.backward()
+    np.testing.assert_allclose(a.grad, 6 * 1.5 ** 2)
+
+
+def test_deep_diamonds_are_linear_not_exponential():
+    # each level doubles the number of paths: 2^60 paths, 120 nodes
+    a = Tensor(1.0, requires_grad=True)
+    x = a
+    for _ in range(60):
+        x = x * 0.5 + x * 0.5
+    start = time.perf_counter()
+    x.backward()
+    assert time.perf_counter() - start < 1.0
+    np.testing.assert_allclose(a.grad, 1.0)
+
+
+def test_two_backward_calls_accumulate():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    y = (w * w).sum()
+    y.backward()
+    y.backward()  # the same graph again
+    np.testing.assert_allclose(w.grad, 2 * 2 * w.data)
+    (w * 3).sum().backward()  # and a new graph
+    np.testing.assert_allclose(w.grad, 4 * w.data + 3)
+    w.zero_grad()
+    assert w.grad is None
+
+
+def test_max_ties_split_gradient_equally():
+    x = Tensor([1.0, 3.0, 3.0, 2.0], requires_grad=True)
+    x.max().backward()
+    np.testing.assert_allclose(x.grad, [0, 0.5, 0.5, 0])
+    m = Tensor([[1.0, 1.0, 1.0], [0.0, 2.0, 1.0]], requires_grad=True)
+    m.max(axis=1).backward(np.array([3.0, 1.0]))
+    np.testing.assert_allclose(m.grad, [[1, 1, 1], [0, 1, 0]])
+
+
+def test_backward_runs_each_node_once():
+    calls = []
+
+    def counted(x):
+        def backward(g):
+            calls.append(1)
+            return (g,)
+        return Tensor._make(x.data.copy(), (x,), backward)
+
+    a = Tensor(1.0, requires_grad=True)
+    b = counted(a)
+    c = b * b + b * 3  # b is used three times
+    c.backward()
+    assert len(calls) == 1
+    assert a.grad == 2 * 1.0 + 3
+
+
+def _chain(n):
+    x = Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = -y  # one operation per step
+    return x, y
+
+
+def test_200k_chain_no_recursion_error_and_linear_time():
+    x, y = _chain(20_000)
+    start = time.perf_counter()
+    y.backward()
+    small = time.perf_counter() - start
+    x, y = _chain(200_000)
+    start = time.perf_counter()
+    y.backward()
+    big = time.perf_counter() - start
+    assert x.grad == 1.0
+    assert big < 25 * small + 0.5  # 10x the work; quadratic would be 100x
+    del y  # and freeing the chain must not overflow the C stack either
+
+
+def test_no_aliasing_between_gradients_or_with_upstream():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    y = Tensor(np.ones((2, 3)), requires_grad=True)
+    z = Tensor(np.ones(3), requires_grad=True)
+    out = x + y + z  # add passes g through unchanged to every input
+    upstream = np.arange(6.0).reshape(2, 3)
+    out.backward(upstream)
+    assert not np.shares_memory(x.grad, y.grad)
+    assert not np.shares_memory(x.grad, upstream) and not np.shares_memory(y.grad, upstream)
+    x.grad += 100  # modifying one gradient leaves the others alone
+    np.testing.assert_array_equal(y.grad, upstream)
+    np.testing.assert_array_equal(upstream, np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(z.grad, upstream.sum(0))
+
+
+def test_leaf_backward_with_seed_copies_it():
+    x = Tensor(np.ones(3), requires_grad=True)
+    seed = np.array([1.0, 2.0, 3.0])
+    x.backward(seed)
+    seed[0] = 99
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0, 3.0])
+
+
+def test_reshape_and_transpose_grads_are_not_views_of_upstream():
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    y = Tensor(np.ones((3, 2)), requires_grad=True)
+    u = np.ones((3, 2))
+    (x.T + y.reshape(3, 2)).backward(u)
+    assert not np.shares_memory(x.grad, u) and not np.shares_memory(y.grad, u)
+    assert not np.shares_memory(x.grad, y.grad)
+    assert x.grad.flags.writeable and y.grad.flags.writeable
+
+
+def test_inputs_are_never_mutated():
+    rng = np.random.default_rng(0)
+    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    copies = [a.copy() for a in (X, W, b)]
+    labels = np.array([0, 1, 2, 3, 0])
+    Wt, bt = Tensor(W, requires_grad=True), Tensor(b, requires_grad=True)
+    h = E.linear(X, Wt, bt).relu()
+    loss = E.softmax_cross_entropy(h, labels) + E.mse(h, 0.5) + h.max() + h[[0, 0]].sum()
+    loss.backward()
+    loss.backward()
+    for a, a0 in zip((X, W, b), copies):
+        np.testing.assert_array_equal(a, a0)
+    np.testing.assert_array_equal(labels, [0, 1, 2, 3, 0])
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (3, 1), (1, 4), (4,), (1, 1, 1)])
+def test_broadcast_gradients_have_the_input_shape(shape):
+    a = Tensor(np.ones(shape), requires_grad=True)
+    b = Tensor(np.ones((2, 3, 4)), requires_grad=True)
+    (a * b).sum().backward()
+    assert a.grad.shape == shape
+    np.testing.assert_allclose(a.grad.sum(), 24)
+    assert type(a.grad) is np.ndarray
+
+
+# --------------------------------------------------------------------------- #
+# Stability                                                                    #
+# --------------------------------------------------------------------------- #
+EXTREME = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+
+
+@pytest.mark.parametrize("name, f", [
+    ("sigmoid", lambda x: x.sigmoid()),
+    ("tanh", lambda x: x.tanh()),
+    ("logsumexp", lambda x: E.logsumexp(x)),
+    ("log_softmax", lambda x: E.log_softmax(x)),
+    ("softmax", lambda x: E.softmax(x)),
+    ("log(sigmoid) via bce", lambda x: E.bce_with_logits(x, np.array([1.0, 0, 1, 0, 1]))),
+    ("bce", lambda x: E.bce_with_logits(x, np.array([0.0, 1, 0, 1, 0]))),
+    ("softmax CE", lambda x: E.softmax_cross_entropy(x.reshape(1, 5), np.array([0]))),
+    ("softmax CE other class", lambda x: E.softmax_cross_entropy(x.reshape(1, 5), [4])),
+])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_stable_at_plus_minus_1000(name, f, dtype):
+    x = Tensor(EXTREME.astype(dtype), requires_grad=True)
+    # overflow, 0/0 and log(0) would be bugs; underflow (exp(-2000) -> 0) is exact enough
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        y = f(x)
+        y.backward(np.ones(y.shape, dtype=dtype))
+    assert np.all(np.isfinite(y.data)) and np.all(np.isfinite(x.grad))
+    assert x.grad.dtype == dtype
+
+
+def test_extreme_values_are_correct():
+    x = Tensor(EXTREME, requires_grad=True)
+    np.testing.assert_allclose(x.sigmoid().data[[0, -1]], [0.0, 1.0])
+    np.testing.assert_allclose(E.logsumexp(x).data, 1000.0)
+    z = Tensor([[1000.0, -1000.0]], requires_grad=True)
+    loss = E.softmax_cross_entropy(z, [1])
+    loss.backward()
+    np.testing.assert_allclose(loss.data, 2000.0)
+    np.testing.assert_allclose(z.grad, [[1.0, -1.0]])
+    w = Tensor([1000.0, -1000.0], requires_grad=True)
+    bce = E.bce_with_logits(w, np.array([0.0, 1.0]))
+    bce.backward()
+    np.testing.assert_allclose(bce.data, 1000.0)
+    np.testing.assert_allclose(w.grad, [0.5, -0.5])
+
+
+# --------------------------------------------------------------------------- #
+# dtypes, operands on either side, no_grad, small API                          #
+# --------------------------------------------------------------------------- #
+def test_float32_stays_float32():
+    x = Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
+    W = Tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True)
+    y = (E.linear(x * 2.5 + 1, W, np.zeros(2, np.float32)).tanh() / 3 - 1).exp()
+    loss = E.softmax_cross_entropy(y, [0, 1]) + E.mse(y, 0.0) + E.bce_with_logits(y, 1.0)
+    assert y.dtype == np.float32 and loss.dtype == np.float32
+    loss.backward()
+    assert x.grad.dtype == np.float32 and W.grad.dtype == np.float32
+    _, t = tnn.jvp(lambda a: (a * 2.0).sigmoid(), (np.ones(2, np.float32),),
+                   (np.ones(2, np.float32),))
+    assert t.dtype == np.float32
+
+
+def test_integer_and_bool_data_become_float64():
+    assert Tensor([1, 2]).dtype == np.float64
+    assert Tensor(True).dtype == np.float64
+    assert Tensor(np.arange(3)).dtype == np.float64
+
+
+def test_numpy_operands_on_the_left_dispatch_to_tensor():
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    for value in (np.array([3.0, 4.0]), np.float64(2.0), 2, 2.0):
+        for result in (value + t, value - t, value * t, value / t):
+            assert isinstance(result, Tensor) and result.requires_grad
+    m = np.ones((3, 2)) @ t
+    assert isinstance(m, Tensor) and m.shape == (3,)
+    assert isinstance(2.0 ** t, Tensor)
+
+
+def test_no_grad_records_nothing():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with no_grad():
+        y = (w * 2).sum()
+    assert not y.requires_grad and y.is_leaf
+    with pytest.raises(RuntimeError, match="requires_grad"):
+        y.backward()
+    z = (w * 2).sum()  # recording is back on after the block
+    assert z.requires_grad
+
+    @no_grad()
+    def evaluate(v):
+        return v * 3
+    assert not evaluate(w).requires_grad
+
+
+def test_retain_grad_and_retain_grads():
+    a = Tensor(2.0, requires_grad=True)
+    b = Tensor(3.0, requires_grad=True)
+    ab = a * b
+    f = ab.log()
+    f.backward()
+    assert ab.grad is None  # intermediates forget, as in PyTorch
+    ab.retain_grad()
+    f.backward()
+    np.testing.assert_allclose(ab.grad, 1 / 6)
+    a.zero_grad()
+    f.backward(retain_grads=True)
+    np.testing.assert_allclose(f.grad, 1.0)
+    np.testing.assert_allclose(a.grad, 0.5)
+
+
+def test_small_api():
+    t = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="t")
+    assert t.shape == (2, 2) and t.ndim == 2 and t.size == 4 and len(t) == 2
+    assert t.numpy() is t.data
+    assert Tensor(2.5).item() == 2.5 and float(Tensor(2.5)) == 2.5
+    assert f"{Tensor(2.5):.2f}" == "2.50"
+    d = (t * 2).detach()
+    assert d.is_leaf and not d.requires_grad
+    assert "requires_grad=True" in repr(t) and "op=mul" in repr(t * 2)
+    np.testing.assert_array_equal(np.asarray(t), t.data)
+    assert t.op is None and (t * 2).op == "mul"
+    assert tnn.Tensor is Tensor and tnn.no_grad is no_grad
+
+
+# --------------------------------------------------------------------------- #
+# Errors say what went wrong                                                   #
+# --------------------------------------------------------------------------- #
+def test_matmul_shape_error_names_op_and_shapes():
+    with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(4, 5\)"):
+        Tensor(np.ones((2, 3))) @ Tensor(np.ones((4, 5)))
+    with pytest.raises(ValueError, match=r"matmul.*\(3,\).*\(4,\)"):
+        Tensor(np.ones(3)) @ np.ones(4)
+
+
+def test_broadcast_error_names_op_and_shapes():
+    for op, name in [(lambda a, b: a + b, "add"), (lambda a, b: a * b, "mul"),
+                     (lambda a, b: a - b, "sub"), (lambda a, b: a / b, "div")]:
+        with pytest.raises(ValueError, match=rf"{name}.*\(2, 3\).*\(4,\)"):
+            op(Tensor(np.ones((2, 3))), np.ones(4))
+    with pytest.raises(ValueError, match=r"mse.*\(2, 3\).*\(2,\)"):
+        E.mse(Tensor(np.ones((2, 3))), np.ones(2))
+
+
+def test_linear_shape_errors():
+    with pytest.raises(ValueError, match=r"linear.*\(5, 3\).*\(4, 2\)"):
+        E.linear(Tensor(np.ones((5, 3))), Tensor(np.ones((4, 2))))
+    with pytest.raises(ValueError, match=r"linear.*b of shape \(3,\)"):
+        E.linear(Tensor(np.ones((5, 4))), Tensor(np.ones((4, 2))), np.ones(3))
+
+
+@pytest.mark.parametrize("bad, words", [
+    ("abc", "str"), (None, "NoneType"), ([1, "a"], "list"), ({"a": 1}, "dict"),
+    (np.array(["x"]), "dtype <U1"), (1 + 2j, "complex"), ([[1, 2], [3]], "rectangular"),
+])
+def test_non_numeric_data_is_refused_with_what_was_given(bad, words):
+    with pytest.raises((TypeError, ValueError)) as info:
+        Tensor(bad)
+    assert words in str(info.value)
+
+
+def test_backward_errors():
+    y = Tensor([1.0, 2.0], requires_grad=True) * 2
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        y.backward()
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
+        y.backward(np.ones(3))
+
+
+def test_softmax_cross_entropy_label_errors():
+    z = Tensor(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="labels must have shape"):
+        E.softmax_cross_entropy(z, [0, 1])
+    with pytest.raises(ValueError, match="0..3"):
+        E.softmax_cross_entropy(z, [0, 1, 4])
+    with pytest.raises(TypeError, match="integer"):
+        E.softmax_cross_entropy(z, [0.5, 1, 2])
+    with pytest.raises(ValueError, match=r"\(n, classes\)"):
+        E.softmax_cross_entropy(Tensor(np.zeros(4)), [0])
+
+
+def test_tensor_exponent_is_refused_clearly():
+    with pytest.raises(TypeError, match="exponent"):
+        Tensor(2.0) ** Tensor(3.0)
+
+
+def test_import_is_light():
+    code = ("import sys, trisep_nn as t; t.Tensor; t.grad; t.gradcheck; t.draw_graph; "
+            "bad = [m for m in ('matplotlib', 'sklearn', 'ipywidgets', 'scipy') "
+            "if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
