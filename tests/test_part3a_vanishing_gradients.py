@@ -144,3 +144,19 @@ def test_check_he_std(capsys):
     assert not check_he_std(lambda fan_in: 2 / fan_in)
     assert "variance" in capsys.readouterr().out
     assert not check_he_std(lambda fan_in: None)
+
+
+def test_amplitude_table_and_its_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    X, y = vg.physics_batch(64)
+    table = vg.amplitude_table(X, y, activations=("sigmoid", "relu"), inits=("naive", "he"),
+                               depth=3, width=20)
+    assert set(table) == {("sigmoid", "naive"), ("sigmoid", "he"), ("relu", "naive"),
+                          ("relu", "he")}
+    _, direct = vg.gradient_amplitudes("relu", "he", X, y, depth=3, width=20)
+    np.testing.assert_allclose(table["relu", "he"], direct["gradient_std"])
+    axes = vg.plot_amplitudes(table)
+    assert [ax.get_title() for ax in axes] == ["sigmoid", "relu"]
+    assert len(axes[0].get_lines()) == 2

@@ -35,7 +35,7 @@ import numpy as np
 __all__ = [
     "sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "INITIALISATIONS",
     "weight_variance", "predicted_factor", "deep_network", "gradient_amplitudes",
-    "homogeneity", "layer_factor", "physics_batch",
+    "homogeneity", "layer_factor", "physics_batch", "amplitude_table", "plot_amplitudes",
 ]
 
 
@@ -155,3 +155,34 @@ def layer_factor(stds):
     of consecutive layers (input side first in ``stds``)."""
     stds = np.asarray(stds, dtype=float)
     return float(np.exp(np.mean(np.log(stds[:-1] / stds[1:]))))
+
+
+def amplitude_table(X, y, activations=("sigmoid", "tanh", "relu"),
+                    inits=("naive", "xavier", "he"), depth=6, width=100, random_state=0):
+    """Per-layer std of ``∂L/∂z`` (hidden layers) for every activation × initialisation.
+
+    Returns a dict ``{(activation, init): array of shape (depth,)}``.
+    """
+    return {(a, i): gradient_amplitudes(a, i, X, y, depth, width, random_state)[1][
+        "gradient_std"] for a in activations for i in inits}
+
+
+def plot_amplitudes(table, axes=None):
+    """One panel per activation: gradient std per hidden layer (log scale), one
+    line per initialisation. Returns the list of Axes."""
+    import matplotlib.pyplot as plt
+
+    activations = list(dict.fromkeys(a for a, _ in table))
+    if axes is None:
+        _, axes = plt.subplots(1, len(activations), figsize=(4 * len(activations), 3.5),
+                               sharey=True, layout="constrained")
+    axes = list(np.atleast_1d(axes))
+    for ax, activation in zip(axes, activations):
+        for (a, init), stds in table.items():
+            if a == activation:
+                layers = np.arange(1, len(stds) + 1)
+                ax.semilogy(layers, stds, "o-", label=f"{init} (×{layer_factor(stds):.2f}/layer)")
+        ax.set(title=activation, xlabel="hidden layer (1 = next to the input)", xticks=layers)
+        ax.legend(loc="lower right", fontsize=8)
+    axes[0].set_ylabel("std of ∂L/∂z (gradient amplitude)")
+    return axes
