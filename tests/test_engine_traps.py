@@ -362,3 +362,26 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_relu_backward_in_place_only_when_the_gradient_is_its_own():
+    # relu may write into g when nothing else shares it; check the cases where it must not
+    u = np.array([1.0, -2.0, 3.0])
+    x = Tensor([-1.0, 2.0, 3.0], requires_grad=True)
+    y = x.relu()
+    y.backward(u)  # the user's seed: never written into
+    np.testing.assert_array_equal(u, [1.0, -2.0, 3.0])
+    np.testing.assert_array_equal(x.grad, [0.0, -2.0, 3.0])
+
+    x.zero_grad()
+    h = x * 2.0
+    r = h.relu()
+    out = (r * 3).sum() + r.sum()  # r's gradient is a sum: owned, so in place
+    out.backward(retain_grads=True)
+    np.testing.assert_array_equal(r.grad, [4.0, 4.0, 4.0])  # kept before the overwrite
+    np.testing.assert_array_equal(h.grad, [0.0, 4.0, 4.0])
+    np.testing.assert_array_equal(x.grad, [0.0, 8.0, 8.0])
+
+    z = Tensor([-1.0, 2.0], requires_grad=True)
+    z.relu().sum().backward()  # sum hands relu a read-only broadcast view
+    np.testing.assert_array_equal(z.grad, [0.0, 1.0])

@@ -409,13 +409,17 @@ class Op:
     vjp[i](g, ans, *xs, **params)   -> gradient for input i   (reverse mode)
     jvp[i](t, ans, *xs, **params)   -> output tangent due to input i's tangent t
                                        (forward mode; the engine adds them up)
+    vjp_in_place (optional, one-input ops): the same rule as vjp[0], but allowed
+        to overwrite g; the engine uses it when no other array shares g's memory.
+        It saves allocating a new array of g's size (for ReLU, in every layer).
     """
 
-    __slots__ = ("name", "symbol", "forward", "vjp", "jvp", "saves")
+    __slots__ = ("name", "symbol", "forward", "vjp", "jvp", "saves", "vjp_in_place")
 
-    def __init__(self, name, symbol, forward, vjp, jvp, saves=False):
+    def __init__(self, name, symbol, forward, vjp, jvp, saves=False, vjp_in_place=None):
         self.name, self.symbol, self.forward = name, symbol, forward
         self.vjp, self.jvp, self.saves = tuple(vjp), tuple(jvp), saves
+        self.vjp_in_place = vjp_in_place
 
     def __call__(self, *inputs, **params):
         """Apply the op to tensors (numbers and arrays become constants)."""
@@ -442,7 +446,7 @@ class _CustomOp:
     """An op made with Tensor._make: the rules are the functions given there."""
 
     __slots__ = ("name", "symbol")
-    vjp = jvp = None
+    vjp = jvp = vjp_in_place = None
 
     def __init__(self, name):
         self.name = self.symbol = name
@@ -541,8 +545,12 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
                            for gx in node._params["backward"](g)]
         else:  # the derivative table: one rule per input, only where needed
             xs = [x.data for x in inputs]
-            input_grads = [rule(g, node.data, *xs, **node._params) if x.requires_grad else None
-                           for x, rule in zip(inputs, op.vjp)]
+            if op.vjp_in_place is not None and node not in borrowed:
+                # g is ours and used by nothing else: the rule may write into it
+                input_grads = [op.vjp_in_place(g, node.data, *xs, **node._params)]
+            else:
+                input_grads = [rule(g, node.data, *xs, **node._params) if x.requires_grad
+                               else None for x, rule in zip(inputs, op.vjp)]
         for x, gx in zip(inputs, input_grads):
             if gx is None or not x.requires_grad:
                 continue
@@ -768,7 +776,8 @@ sigmoid = Op("sigmoid", "σ", _sigmoid,             # dσ = σ (1 - σ) dx
              jvp=[lambda t, ans, x: t * ans * (1 - ans)])
 relu = Op("relu", "relu", lambda x: np.maximum(x, 0),  # slope 1 where x > 0, else 0
           vjp=[lambda g, ans, x: g * (x > 0)],
-          jvp=[lambda t, ans, x: t * (x > 0)])
+          jvp=[lambda t, ans, x: t * (x > 0)],
+          vjp_in_place=lambda g, ans, x: np.multiply(g, x > 0, out=g))
 absolute = Op("abs", "|x|", np.abs,                # slope sign(x), 0 at 0
               vjp=[lambda g, ans, x: g * np.sign(x)],
               jvp=[lambda t, ans, x: t * np.sign(x)])
