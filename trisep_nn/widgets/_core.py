@@ -12,10 +12,15 @@ An explorer is a plain drawing function plus a dict of controls::
 Why it is built this way:
 
 * the figure is a ``matplotlib.figure.Figure`` made without pyplot, so the
-  inline backend never shows a stray copy, and each redraw replaces the
-  previous picture (``clear_output(wait=True)``: no pile of figures, no flicker);
-* it works with the default inline backend, so nothing beyond ipywidgets is
-  needed on a laptop or on Binder;
+  inline backend never shows a stray copy; each redraw renders it to PNG
+  (Agg) and replaces the bytes of one ``ipywidgets.Image`` in place: no pile
+  of figures, no flicker, and no dependence on whether the kernel's inline
+  backend has registered its formatters yet (a bare ``Figure`` passed to
+  ``display`` shows as the text "<Figure size ...>" until pyplot has drawn
+  something);
+* it needs nothing beyond ipywidgets and matplotlib, so it works the same on
+  a laptop, on Binder, and when updated from a background task (the
+  Playground trains in chunks and redraws between them);
 * an exception inside ``draw`` is shown to the student as a short readable
   message instead of vanishing into the browser's log, as it would with
   ``interact``;
@@ -24,10 +29,12 @@ Why it is built this way:
 """
 
 import html
+import io
 import time
 
 import ipywidgets as widgets
 from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
@@ -59,16 +66,20 @@ class Explorer:
         self.draw = draw
         self.controls = dict(controls)
         self.figure = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(self.figure)  # renders to PNG with no GUI and no pyplot
         self.last_error = None
         self.timings = []
         self._quiet = False
-        self._output = widgets.Output()
+        width = round(figsize[0] * self.figure.dpi)  # shown 1:1, never wider than the page
+        self._image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%")
+        )
         self._message = widgets.HTML()
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         control_box = widgets.HBox(
             list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
         )
-        self.widget = widgets.VBox(header + [control_box, self._message, self._output])
+        self.widget = widgets.VBox(header + [control_box, self._message, self._image])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
@@ -100,6 +111,7 @@ class Explorer:
         self.figure.clear()
         try:
             self.draw(self.figure, **self.values)
+            self._show_figure()  # rendering can fail too (e.g. bad mathtext in a label)
         except Exception as error:  # shown to the student, kept for tests
             self.last_error = error
             self._message.value = (
@@ -110,13 +122,20 @@ class Explorer:
             return self
         self.last_error = None
         self._message.value = ""
-        with self._output:
-            self._output.clear_output(wait=True)
-            display(self.figure)
         self.timings.append(time.perf_counter() - start)
         return self
 
+    @property
+    def png(self):
+        """The picture the student sees, as PNG bytes."""
+        return bytes(self._image.value)
+
     # -- plumbing -----------------------------------------------------------
+    def _show_figure(self):
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        self._image.value = buffer.getvalue()
+
     def _on_change(self, change):
         if not self._quiet:
             self.redraw()

@@ -1,0 +1,455 @@
+"""The course as a student meets it: every notebook opened in JupyterLab in a
+real browser, run top to bottom, its sliders moved.
+
+nbval (the notebooks' own tests) checks that the cells run; it cannot see what
+only a browser shows: widgets that fail to render ("Error displaying widget"),
+a figure that reaches the page as the text "<Figure size ...>", an explorer
+whose picture does not follow its slider, an error printed inside a widget.
+
+One JupyterLab server (on a temporary copy of the repository, 127.0.0.1, a
+random token) and one headless Chromium (Debian's /usr/bin/chromium driven by
+Playwright; nothing is downloaded) serve the whole session. Each notebook is
+one test: open it, Run All Cells from the menu, wait until every cell has run
+and the kernel is idle, fail on any error output, then move a slider of every
+explorer and require its picture to change, and save a screenshot under
+build/screenshots/. Skipped, with a message, only where Chromium is absent;
+when the environment variable CI is set it never skips.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SCREENSHOTS = ROOT / "build" / "screenshots"
+# Generous: a notebook's own budget is 60 s; the machine may be busy.
+RUN_TIMEOUT_S = float(os.environ.get("TRISEP_BROWSER_TIMEOUT_S", 240))
+SLIDER_TIMEOUT_S = 30.0
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-default-apps", "--disable-extensions",
+]
+# JupyterLab settings for the test server only (a temporary settings folder):
+# attach every cell to the page (so no cell is missed by windowing), start the
+# notebook's kernel without asking, and never fetch news from the internet.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {
+        "windowingMode": "none", "autoStartDefaultKernel": True,
+    },
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false", "checkForUpdates": False,
+    },
+}
+
+
+# --------------------------------------------------------------------------- #
+# Session fixtures: one browser, one JupyterLab server
+# --------------------------------------------------------------------------- #
+def _unavailable(reason):
+    """Skip where the browser is missing; in CI that is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so the browser tests must run, but {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"{CHROMIUM} is absent (install Debian's chromium: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Python Playwright is not installed (pip install -r requirements-dev.txt)")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+    except Exception:
+        playwright.stop()
+        raise
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab server and a tiny client for its REST API."""
+
+    def __init__(self, url, token, root, process, log):
+        self.url, self.token, self.root, self.process, self.log = url, token, root, process, log
+
+    def api(self, path, method="GET"):
+        request = urllib.request.Request(
+            f"{self.url}/api/{path}", method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def kernel_of(self, notebook_path):
+        """The kernel model ({execution_state, connections, ...}) of a notebook, or None."""
+        for session in self.api("sessions"):
+            if session.get("path") == notebook_path and session.get("kernel"):
+                return session["kernel"]
+        return None
+
+    def shutdown_sessions(self, notebook_path):
+        for session in self.api("sessions"):
+            if session.get("path") == notebook_path:
+                try:
+                    self.api(f"sessions/{session['id']}", method="DELETE")
+                except urllib.error.URLError:
+                    pass
+
+    def log_tail(self, n=30):
+        try:
+            return "\n".join(Path(self.log).read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return "(no server log)"
+
+
+@pytest.fixture(scope="session")
+def lab(browser, tmp_path_factory):
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root = base / "course"
+    shutil.copytree(
+        ROOT, root, symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", "build", "__pycache__", "*.egg-info", ".venv*", ".ipynb_checkpoints",
+            ".pytest_cache", ".hypothesis", "node_modules",
+        ),
+    )
+    settings = base / "settings"
+    for plugin, values in LAB_SETTINGS.items():
+        package, name = plugin.rsplit("/", 1)
+        folder = settings / package
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
+    env = dict(
+        os.environ,
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+    )
+    env.pop("JUPYTER_TOKEN", None)
+    port, token = _free_port(), secrets.token_hex(24)
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+        f"--port={port}", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = base / "jupyterlab.log"
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    server = Lab(f"http://127.0.0.1:{port}", token, root, process, log)
+    deadline = time.monotonic() + 90
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"JupyterLab exited with code {process.returncode}:\n"
+                        f"{server.log_tail()}", pytrace=False)
+        try:
+            server.api("status")
+            break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"JupyterLab did not answer within 90 s:\n{server.log_tail()}",
+                            pytrace=False)
+            time.sleep(0.25)
+    yield server
+    process.terminate()  # the server shuts its kernels down on SIGTERM
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --------------------------------------------------------------------------- #
+# What the page says (JavaScript evaluated in the browser)
+# --------------------------------------------------------------------------- #
+# Prompts of the code cells: "[ ]:" never run, "[*]:" queued or running, "[3]:" done.
+# textContent, not innerText: hidden (solution) cells hide their prompt too.
+JS_PROMPTS = """() => Array.from(
+    document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell'))
+  .map(cell => {
+    const prompt = cell.querySelector('.jp-InputArea-prompt');
+    return prompt ? prompt.textContent.trim() : '';
+  })"""
+
+# Everything a student would read as an error, with the index of the cell it is in.
+JS_PROBLEMS = r"""() => {
+  const cells = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell'));
+  const where = el => {
+    const cell = el.closest('.jp-Cell');
+    return cell ? 'cell ' + cells.indexOf(cell) : 'outside the cells';
+  };
+  const problems = [];
+  const errorLine = /Traceback|^\s*[A-Za-z_.]*(Error|Exception)\b/m;
+  for (const out of document.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) {
+    const text = out.textContent;
+    if (errorLine.test(text)) problems.push(where(out) + ': error output:\n' + text.slice(0, 3000));
+  }
+  const notebook = document.querySelector('.jp-NotebookPanel .jp-Notebook');
+  const walker = document.createTreeWalker(notebook || document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    for (const marker of ['Error displaying widget', 'Could not draw with', '<Figure size']) {
+      const el = node.parentElement;
+      if (!text.includes(marker) || el.closest('.jp-InputArea, .jp-MarkdownOutput')) continue;
+      // "<Figure size ...>" is harmless next to the picture; alone, the picture is missing
+      const cell = el.closest('.jp-Cell');
+      if (marker === '<Figure size' && cell && cell.querySelector('.jp-OutputArea img')) continue;
+      {
+        const message = where(el) + ': "' + text.trim().slice(0, 500) + '"';
+        if (!seen.has(message)) { seen.add(message); problems.push(message); }
+      }
+    }
+  }
+  return problems;
+}"""
+
+# Widget outputs that have not rendered yet.
+JS_WIDGETS_PENDING = """() => Array.from(document.querySelectorAll(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'))
+  .filter(out => !out.querySelector('.jupyter-widgets') &&
+                 !out.textContent.includes('Error displaying widget')).length"""
+
+# Explorers: the smallest widget box around a slider that also holds a picture.
+# Each is tagged data-trisep-explorer=<k>; returns how many sliders each one has.
+JS_TAG_EXPLORERS = """() => {
+  const roots = [];
+  for (const slider of document.querySelectorAll('.jp-NotebookPanel .widget-slider')) {
+    let el = slider.parentElement;
+    while (el && !el.classList.contains('jp-OutputArea-output') && !el.querySelector('img')) {
+      el = el.parentElement;
+    }
+    if (el && el.querySelector('img') && !roots.includes(el)) roots.push(el);
+  }
+  return roots.map((root, k) => {
+    root.setAttribute('data-trisep-explorer', String(k));
+    return root.querySelectorAll('.widget-slider .noUi-handle').length;
+  });
+}"""
+
+# A fingerprint of the pictures inside an element: SHA-256 of each image's bytes.
+JS_PICTURE = """async root => {
+  const hex = buf => Array.from(new Uint8Array(buf))
+    .map(b => b.toString(16).padStart(2, '0')).join('');
+  const parts = [];
+  for (const img of root.querySelectorAll('img')) {
+    let bytes;
+    if (img.src.startsWith('blob:')) {
+      bytes = await (await fetch(img.src)).arrayBuffer();
+    } else {
+      bytes = new TextEncoder().encode(img.src);
+    }
+    parts.push(hex(await crypto.subtle.digest('SHA-256', bytes)));
+  }
+  return parts.join('|');
+}"""
+
+
+# --------------------------------------------------------------------------- #
+# Steps
+# --------------------------------------------------------------------------- #
+def _wait(predicate, timeout, message, interval=0.25):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(message() if callable(message) else message)
+        time.sleep(interval)
+
+
+def _menu(page, menu, item):
+    """Click main-menu entry `menu` → `item` (by their labels), as a student would."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu)}$")).click()
+    page.locator(".lm-Menu .lm-Menu-itemLabel",
+                 has_text=re.compile(f"^{re.escape(item)}$")).click()
+
+
+def _open(page, lab, notebook_path):
+    page.goto(f"{lab.url}/lab/tree/{notebook_path}?reset&token={lab.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+    open_sidebar = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if open_sidebar.count():  # fold the file browser away: more notebook on the screenshot
+        open_sidebar.first.click()
+
+    def kernel_ready():
+        dialog = page.locator(".jp-Dialog .jp-mod-accept")
+        if dialog.count():  # "Select Kernel", should the setting above not apply
+            dialog.first.click()
+        kernel = lab.kernel_of(notebook_path)
+        return (kernel and kernel["connections"] >= 1 and kernel["execution_state"] == "idle"
+                and "Idle" in page.locator("#jp-main-statusbar").inner_text())
+
+    _wait(kernel_ready, 90, lambda: f"the kernel did not start:\n{lab.log_tail()}")
+
+
+def _run_all(page, lab, notebook_path):
+    def started():
+        prompts = page.evaluate(JS_PROMPTS)
+        return any(p != "[ ]:" for p in prompts) or not prompts
+
+    for _attempt in range(3):
+        _menu(page, "Run", "Run All Cells")
+        try:
+            _wait(started, 10, "Run → Run All Cells started nothing")
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError("Run → Run All Cells started nothing (tried three times)")
+
+    idle_since = [None]
+
+    def finished():
+        prompts = page.evaluate(JS_PROMPTS)
+        kernel = lab.kernel_of(notebook_path)
+        idle = (kernel is not None and kernel["execution_state"] == "idle"
+                and "[*]:" not in prompts)
+        if not idle:
+            idle_since[0] = None
+            return False
+        idle_since[0] = idle_since[0] or time.monotonic()
+        return time.monotonic() - idle_since[0] > 0.75  # idle and staying idle
+
+    def still_running():
+        prompts = page.evaluate(JS_PROMPTS)
+        running = [i for i, p in enumerate(prompts) if p == "[*]:"]
+        return (f"still running after {RUN_TIMEOUT_S:.0f} s: code cells {running} of "
+                f"{len(prompts)} show [*]")
+
+    _wait(finished, RUN_TIMEOUT_S, still_running)
+    _wait(lambda: page.evaluate(JS_WIDGETS_PENDING) == 0, 30,
+          "some widgets never rendered (a blank output where a widget should be)")
+
+
+def _assert_no_problems(page, when):
+    problems = page.evaluate(JS_PROBLEMS)
+    assert not problems, f"{when}:\n\n" + "\n\n".join(problems)
+
+
+def _save_and_read(page, lab, notebook_path):
+    """Save from the browser (File → Save Notebook) and read the saved file back:
+    the saved execution counts say which cells ran, hidden solution cells included."""
+    before = lab.api(f"contents/{notebook_path}?content=0")["last_modified"]
+    _menu(page, "File", "Save Notebook")
+    _wait(lambda: lab.api(f"contents/{notebook_path}?content=0")["last_modified"] != before,
+          30, "File → Save Notebook did not save the notebook")
+    return lab.api(f"contents/{notebook_path}")["content"]
+
+
+def _assert_every_cell_ran(saved):
+    code = [i for i, c in enumerate(saved["cells"]) if c["cell_type"] == "code"]
+    errors = [
+        f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
+        for i, c in enumerate(saved["cells"]) if c["cell_type"] == "code"
+        for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors, "error outputs:\n" + "\n".join(errors)
+    skipped = [i for i in code if saved["cells"][i].get("execution_count") is None]
+    assert not skipped, (
+        f"cells {skipped} (of {len(saved['cells'])}) did not run: Run All stopped early"
+    )
+
+
+def _move_sliders(page):
+    """For every explorer, nudge its sliders one step until the picture changes."""
+    sliders_per_explorer = page.evaluate(JS_TAG_EXPLORERS)
+    for k, n_sliders in enumerate(sliders_per_explorer):
+        root = page.locator(f'[data-trisep-explorer="{k}"]')
+        root.scroll_into_view_if_needed()
+        before = root.evaluate(JS_PICTURE)
+        tried = []
+        for s in range(min(n_sliders, 3)):
+            handle = root.locator(".widget-slider .noUi-handle").nth(s)
+            now, top = (handle.get_attribute(a) for a in ("aria-valuenow", "aria-valuemax"))
+            at_top = now is not None and top is not None and float(now) >= float(top)
+            key = "ArrowLeft" if at_top else "ArrowRight"
+            label = root.locator(".widget-slider").nth(s).inner_text().split("\n")[0]
+            handle.press(key)
+            tried.append(f"{label!r} ({key})")
+            try:
+                _wait(lambda root=root, before=before: root.evaluate(JS_PICTURE) != before,
+                      SLIDER_TIMEOUT_S, "")
+                break
+            except AssertionError:
+                continue
+        else:
+            raise AssertionError(
+                f"explorer {k + 1} of {len(sliders_per_explorer)}: its picture did not change "
+                f"within {SLIDER_TIMEOUT_S:.0f} s after moving slider(s) {', '.join(tried)}"
+            )
+    return len(sliders_per_explorer)
+
+
+def _screenshot(page, notebook):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    first = page.locator('[data-trisep-explorer="0"]')
+    try:
+        if first.count():
+            first.scroll_into_view_if_needed(timeout=5_000)
+        page.screenshot(path=str(SCREENSHOTS / f"{notebook.stem}.png"), timeout=15_000)
+    except Exception:  # a screenshot is a by-product; never the reason a test fails
+        pass
+
+
+# --------------------------------------------------------------------------- #
+# The test: one per notebook
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_in_jupyterlab(notebook, lab, browser):
+    notebook_path = notebook.relative_to(ROOT).as_posix()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    page.set_default_timeout(30_000)
+    try:
+        _open(page, lab, notebook_path)
+        _run_all(page, lab, notebook_path)
+        _assert_no_problems(page, f"{notebook.name} shows errors after Run All")
+        _assert_every_cell_ran(_save_and_read(page, lab, notebook_path))
+        _move_sliders(page)
+        _assert_no_problems(page, f"{notebook.name} shows errors after moving its sliders")
+    except AssertionError as error:
+        hint = "\n".join(console[-10:])
+        raise AssertionError(
+            f"{notebook.name}: {error}" + (f"\n\nbrowser console errors:\n{hint}" if hint else "")
+        ) from None
+    finally:
+        _screenshot(page, notebook)
+        page.close()
+        lab.shutdown_sessions(notebook_path)
