@@ -223,8 +223,9 @@ def fit(model, X, y, *, loss="auto", optimizer="adam", lr=None, epochs=100, batc
                 t0 = time.perf_counter()
                 if shuffle:
                     order = order[rng.permutation(n)]  # (scikit-learn shuffles the same way)
-                Xs, ys = X[order], y[order]  # one gather per epoch; batches are slices
-                total, correct = 0.0, 0
+                # one gather per epoch; the batches are then slices (views, no copies)
+                Xs, ys = X.take(order, axis=0), y.take(order, axis=0)
+                total, outputs = 0.0, []
                 for b, start in enumerate(range(0, n, batch_size), start=1):
                     xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
                     out = model(Tensor(xb))
@@ -241,11 +242,11 @@ def fit(model, X, y, *, loss="auto", optimizer="adam", lr=None, epochs=100, batc
                     opt.step()
                     total += value * len(xb)
                     if accuracy_fn is not None:
-                        correct += accuracy_fn(out.data, yb)
+                        outputs.append(out.data)  # scored once per epoch, not per batch
                 history["epoch"].append(epoch)
                 history["loss"].append(total / n)
                 if accuracy_fn is not None:
-                    history["accuracy"].append(correct / n)
+                    history["accuracy"].append(accuracy_fn(np.concatenate(outputs), ys) / n)
                 if X_val is not None:
                     val_loss, val_acc = _evaluate(model, X_val, y_val, loss_fn, accuracy_fn)
                     history["val_loss"].append(val_loss)
