@@ -1,3 +1,92 @@
-"""Explorers for notebook 03 (bias variance)."""
+"""Explorers for notebook 03 (the bias–variance trade-off).
 
-__all__ = []
+* :func:`bias_variance_explorer`: sliders for the polynomial degree and the
+  training-set size; many fits from many training sets, and noise, bias²
+  and variance against complexity and against the amount of data.
+"""
+
+import functools
+
+import numpy as np
+
+from .. import data, plots
+from ..bias_variance import bias_variance_decomposition
+from ._core import Explorer, slider
+
+__all__ = ["bias_variance_explorer"]
+
+_N_GRID = (10, 15, 20, 30, 50, 80, 120, 200, 300)
+_TERMS = (  # attribute, label, colour, line style
+    ("bias2", "bias²", plots.PALETTE[0], "-"),
+    ("variance", "variance", plots.PALETTE[1], "-"),
+    ("noise", "noise", "0.4", ":"),
+    ("total", "noise + bias² + variance", "k", "-"),
+)
+
+
+def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, noise=0.1,
+                           n_shown=25, random_state=0):
+    """Bias and variance of polynomial fits, as a function of degree and data.
+
+    Every setting draws ``n_datasets`` training sets of ``n_train`` points
+    from ``y = cos(1.5πx) + noise · N(0, 1)`` and fits each (the same
+    training sets for every degree at a given size).
+
+    Left: ``n_shown`` of the fitted curves, their mean ``h̄(x)`` and the truth.
+    Middle: the decomposition against the degree at this size, the directly
+    measured expected test error as dots. Right: the same against the
+    training-set size at this degree. Results are cached, so going back to
+    a setting is instant.
+    """
+    degrees = np.arange(1, max_degree + 1)
+
+    @functools.lru_cache(maxsize=512)
+    def measure(d, n):
+        return bias_variance_decomposition(
+            int(d), n_train=int(n), n_datasets=n_datasets, noise=noise, n_test=60,
+            random_state=[random_state, int(n)],
+        )
+
+    def draw_terms(ax, x, results, current, xlabel):
+        for name, label, color, ls in _TERMS:
+            ax.plot(x, [getattr(r, name) for r in results], ls, color=color, label=label)
+        ax.plot(x, [r.expected_error for r in results], "o", ms=4, mfc="none", color="k",
+                label="measured E[(y − h)²]")
+        ax.axvline(current, color="0.35", ls="--", lw=1)
+        ax.set_yscale("log")
+        ax.set_ylim(noise**2 / 1000, 30)
+        ax.set_xlabel(xlabel)
+
+    def draw(fig, degree, n_train):
+        here = measure(degree, n_train)
+        with plots.style():
+            ax_fit, ax_deg, ax_n = fig.subplots(1, 3)
+            for h in here.predictions[:n_shown]:
+                ax_fit.plot(here.x, h, color=plots.PALETTE[5], lw=0.8, alpha=0.5)
+            ax_fit.plot([], [], color=plots.PALETTE[5], lw=0.8, label="fits h(x), one per set")
+            ax_fit.plot(here.x, here.h_bar, color=plots.PALETTE[1], lw=2.2, label="mean h̄(x)")
+            ax_fit.plot(here.x, data.cosine(here.x), "k--", lw=1.5, label="truth ȳ(x)")
+            ax_fit.set_ylim(-2, 2)
+            ax_fit.set_xlabel("x")
+            ax_fit.set_ylabel("y")
+            ax_fit.set_title(f"degree {degree}, n = {n_train}: bias² {here.bias2:.2g}, "
+                             f"variance {here.variance:.2g}", fontsize=10)
+            ax_fit.legend(loc="lower left", fontsize=8)
+
+            draw_terms(ax_deg, degrees, [measure(d, n_train) for d in degrees], degree,
+                       "polynomial degree")
+            ax_deg.set_ylabel("mean squared error")
+            ax_deg.set_title(f"vs complexity (n = {n_train})", fontsize=10)
+            ax_deg.legend(loc="upper left", fontsize=8)
+
+            draw_terms(ax_n, _N_GRID, [measure(degree, n) for n in _N_GRID], n_train,
+                       "training-set size n")
+            ax_n.set_xscale("log")
+            ax_n.set_title(f"vs data (degree {degree})", fontsize=10)
+
+    controls = {
+        "degree": slider(int(degree), 1, int(max_degree), 1, "degree"),
+        "n_train": slider(int(n_train), 10, 300, 10, "training points n", continuous=False),
+    }
+    return Explorer(draw, controls, figsize=(13, 4.2),
+                    title="Bias–variance: many training sets, one truth")
