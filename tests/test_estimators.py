@@ -76,6 +76,9 @@ def test_multiclass_and_regressor_take_sklearns_steps():
     ours, theirs = MLPRegressor(**kw).fit(Xr, yr), SkMLPRegressor(**kw).fit(Xr, yr)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-9)
     np.testing.assert_allclose(ours.predict(Xr), theirs.predict(Xr), rtol=1e-7, atol=1e-9)
+    kw_es = dict(kw, early_stopping=True, solver="sgd", learning_rate_init=0.01)
+    ours, theirs = MLPRegressor(**kw_es).fit(Xr, yr), SkMLPRegressor(**kw_es).fit(Xr, yr)
+    np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_, rtol=1e-9)
     # Two outputs: scikit-learn's gradient is that of the *sum* over outputs while its
     # loss_curve_ is the mean; ours is the mean for both, so the steps differ slightly.
     Y = np.column_stack([yr, yr**2])

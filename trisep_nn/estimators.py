@@ -8,7 +8,8 @@ can swap one for the other, and they work wherever scikit-learn estimators do
     >>> from sklearn.datasets import make_moons
     >>> from trisep_nn.estimators import MLPClassifier
     >>> X, y = make_moons(300, noise=0.2, random_state=0)
-    >>> clf = MLPClassifier(hidden_layer_sizes=(32, 32), max_iter=300, random_state=0)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(32, 32), learning_rate_init=0.01,
+    ...                     random_state=0)
     >>> clf.fit(X, y).score(X, y) > 0.95
     True
     >>> clf.loss_curve_[0] > clf.loss_curve_[-1]
@@ -198,6 +199,7 @@ class _BaseMLP(BaseEstimator):
                             batch_size=batch_size, callbacks=[stopper], random_state=rs,
                             shuffle=self.shuffle, verbose=self.verbose, progress=False)
 
+        model.zero_grad()  # the last batch's gradients are of no further use
         self.model_ = model
         self.coefs_ = [c.copy() for c in self.coefs_]
         self.intercepts_ = [b.copy() for b in self.intercepts_]

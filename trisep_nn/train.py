@@ -546,6 +546,9 @@ class _NotebookDisplay:
             ax.plot(history["epoch"], history["loss"], label="training")
             if history["val_loss"]:
                 ax.plot(history["epoch"], history["val_loss"], label="validation")
+            if history["best_epoch"]:
+                ax.axvline(history["best_epoch"], color="gray", linestyle=":",
+                           label=f"best epoch ({history['best_epoch']})")
             ax.legend()
         ax.set_xlim(0, self.epochs)
         ax.set_xlabel("epoch")
