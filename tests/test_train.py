@@ -281,3 +281,15 @@ def test_fit_loop_overhead_is_small():
     t_fit = best_of(lambda: fit(MLP([2, 32, 32, 1], random_state=0), X, y, loss="bce",
                                 epochs=5, batch_size=64, random_state=0))
     assert t_fit < 1.5 * t_bare  # the benchmark measures it properly (≤ 10 %)
+
+
+def test_toolkit_modules_import_no_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys, trisep_nn.nn, trisep_nn.losses, trisep_nn.optim, trisep_nn.train, "
+            "trisep_nn.instrument; "
+            "print([m for m in ('sklearn', 'matplotlib', 'ipywidgets', 'IPython') "
+            "if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
