@@ -172,3 +172,44 @@ def test_trace_rules_and_layout():
     assert pos["a"][0] == 0 and pos["v"][0] == 1 and pos["f"][0] == 2
     with pytest.raises(ValueError, match="before"):
         frm.evaluate_trace([("v", "mul", ("a", "b"))], {})
+
+
+# ----------------------------------------------------------------- learned basis (05)
+def test_count_parameters_matches_the_toolkit():
+    from trisep_nn import learned_basis as lb
+    from trisep_nn.nn import MLP
+
+    for sizes in ([1, 1], [2, 3, 1], [5, 7, 7, 3]):
+        model = MLP(sizes, random_state=0)
+        assert lb.count_parameters(sizes) == sum(p.data.size for p in model.parameters())
+
+
+def test_hidden_outputs_and_last_layer_rebuild_the_output():
+    from trisep_nn import learned_basis as lb
+    from trisep_nn.nn import MLP
+    from trisep_nn.train import predict
+
+    model = MLP([2, 3, 4, 1], activation="sigmoid", random_state=0)
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    H1, H2 = lb.hidden_outputs(model, X)
+    W1, b1 = model.linears[0].weight.data, model.linears[0].bias.data
+    np.testing.assert_allclose(H1, 1 / (1 + np.exp(-(X @ W1 + b1))), rtol=1e-12)
+    assert H2.shape == (6, 4)
+    w, b = lb.last_layer(model)
+    np.testing.assert_allclose(H2 @ w + b, predict(model, X), rtol=1e-12)
+
+
+def test_fit_lbfgs_fits_and_linear_boundary_accuracy_tells_straight_from_curved():
+    from trisep_nn import data
+    from trisep_nn import learned_basis as lb
+    from trisep_nn.nn import MLP
+
+    X, y = data.noisy_function(30, noise=0.1, random_state=0)
+    model = MLP([1, 3, 1], activation="sigmoid", random_state=1)
+    result = lb.fit_lbfgs(model, X, y)
+    assert result["loss"] < 0.02
+    rng = np.random.default_rng(0)
+    P = rng.normal(size=(300, 2))
+    assert lb.linear_boundary_accuracy(P, P[:, 0] + 0.5 * P[:, 1] > 0.2) == 1.0
+    assert lb.linear_boundary_accuracy(P, (P**2).sum(axis=1) < 1.0) < 0.8
+    np.testing.assert_allclose(lb.polynomial_basis([2.0], 3), [[1, 2, 4, 8]])

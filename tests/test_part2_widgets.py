@@ -53,3 +53,21 @@ def test_batch_size_explorer_refits():
     assert e.update(batch_size=80).state["history"]["steps"] == 5
     assert e.update(batch_size=8).state["history"]["steps"] == 50
     assert e.last_error is None and len(e.state["history"]["val_loss"]) == 6
+
+
+def test_learned_basis_explorer_refits_and_caches():
+    from trisep_nn.widgets import neural_networks as wn
+
+    X, y = data.noisy_function(30, noise=0.1, random_state=0)
+    e = wn.learned_basis_explorer(X, y, truth=data.cosine, n_hidden=1)
+    assert e.last_error is None and e.state["n_hidden"] == 1
+    one = e.state["loss"]
+    basis_lines = len(e.figure.axes[0].get_lines())
+    e.update(n_hidden=4)
+    assert e.last_error is None and e.state["loss"] < one
+    assert len(e.figure.axes[0].get_lines()) == basis_lines + 3
+    model = e.state["model"]
+    e.update(seed=1)
+    assert e.state["model"] is not model
+    e.update(seed=0)
+    assert e.state["model"] is model  # remembered, not refitted

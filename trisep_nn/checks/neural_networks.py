@@ -14,7 +14,7 @@ def _count(sizes, bias=True):
 
 
 def check_parameter_count(fn):
-    """Exercise 5.1: ``fn(sizes)`` should return ``Σ (n_in + 1) · n_out`` over
+    """Exercise 5.3: ``fn(sizes)`` should return ``Σ (n_in + 1) · n_out`` over
     consecutive layers (weights plus one bias per unit)."""
     if not_answered(fn, "count_parameters"):
         return False
@@ -52,7 +52,7 @@ def _sigmoid(z):
 
 
 def check_hidden_outputs(Phi, X, W, b):
-    """Exercise 5.2: ``Phi`` should be ``σ(X W + b)``: the hidden units' outputs
+    """Exercise 5.1: ``Phi`` should be ``σ(X W + b)``: the hidden units' outputs
     (the learned basis functions), shape ``(n_samples, n_hidden)``."""
     if not_answered(Phi, "Phi"):
         return False
@@ -74,7 +74,7 @@ def check_hidden_outputs(Phi, X, W, b):
 
 
 def check_step_locations(locations, W, b):
-    """Exercise 5.3: where each hidden unit of a 1-D network switches on:
+    """Exercise 5.2: where each hidden unit of a 1-D network switches on:
     ``σ(W_j x + b_j)`` crosses ½ where ``x = −b_j / W_j``."""
     if not_answered(locations, "locations"):
         return False
