@@ -133,7 +133,8 @@ class Explorer:
     # -- plumbing -----------------------------------------------------------
     def _show_figure(self):
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
+        # print_png draws once; savefig would draw twice (a layout pass, then the picture)
+        self.figure.canvas.print_png(buffer)
         self._image.value = buffer.getvalue()
 
     def _on_change(self, change):
