@@ -220,7 +220,7 @@ class Tensor:
                     f"backward() without an argument needs a one-element output, but this "
                     f"tensor has shape {self.shape}. Reduce it first (y.sum().backward()) "
                     f"or pass the upstream gradient: y.backward(np.ones({self.shape})).")
-            seed, seed_is_ours = np.ones_like(self.data), True
+            seed, seed_is_ours = np.ones(self.data.shape, self.data.dtype), True
         else:
             seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad,
                               dtype=self.data.dtype)
@@ -539,27 +539,27 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
             continue
         if retain_all or node._retain:
             kept[node] = g.copy()
-        op, inputs = node._op, node._inputs
+        op, inputs, ans, params = node._op, node._inputs, node.data, node._params
         if op.vjp is None:  # custom op: copy, as we cannot know what it returns
             input_grads = [None if gx is None else np.array(gx, copy=True)
-                           for gx in node._params["backward"](g)]
+                           for gx in params["backward"](g)]
+        elif op.vjp_in_place is not None and node not in borrowed:
+            # g is ours and used by nothing else: the rule may write into it
+            input_grads = (op.vjp_in_place(g, ans, inputs[0].data, **params),)
         else:  # the derivative table: one rule per input, only where needed
             xs = [x.data for x in inputs]
-            if op.vjp_in_place is not None and node not in borrowed:
-                # g is ours and used by nothing else: the rule may write into it
-                input_grads = [op.vjp_in_place(g, node.data, *xs, **node._params)]
-            else:
-                input_grads = [rule(g, node.data, *xs, **node._params) if x.requires_grad
-                               else None for x, rule in zip(inputs, op.vjp)]
+            input_grads = [rule(g, ans, *xs, **params) if x.requires_grad else None
+                           for x, rule in zip(inputs, op.vjp)]
         for x, gx in zip(inputs, input_grads):
             if gx is None or not x.requires_grad:
                 continue
+            data = x.data
             if type(gx) is not np.ndarray:
                 gx = np.asarray(gx)
-            if gx.shape != x.data.shape:  # x was broadcast: sum back to its shape
-                gx = _unbroadcast(gx, x.data.shape)
-            if gx.dtype != x.data.dtype:
-                gx = gx.astype(x.data.dtype)
+            if gx.shape != data.shape:  # x was broadcast: sum back to its shape
+                gx = _unbroadcast(gx, data.shape)
+            if gx.dtype != data.dtype:
+                gx = gx.astype(data.dtype)
             if x in grads:  # another path already arrived: add, into a new array
                 gx = grads[x] + gx
                 grads[x] = gx if type(gx) is np.ndarray else np.asarray(gx)
@@ -576,6 +576,8 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
 def _unbroadcast(g, shape):
     """Sum g over the axes along which an input of `shape` was broadcast."""
     lead = g.ndim - len(shape)
+    if lead == 1 and g.shape[1:] == shape:  # the common case: a bias added to a batch
+        return np.add.reduce(g, axis=0)
     if lead > 0:
         g = np.add.reduce(g, axis=tuple(range(lead)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
