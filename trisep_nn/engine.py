@@ -576,7 +576,7 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
 def _unbroadcast(g, shape):
     """Sum g over the axes along which an input of `shape` was broadcast."""
     lead = g.ndim - len(shape)
-    if lead == 1 and g.shape[1:] == shape:  # the common case: a bias added to a batch
+    if lead == 1 and shape and g.shape[1:] == shape:  # common: a bias added to a batch
         return np.add.reduce(g, axis=0)
     if lead > 0:
         g = np.add.reduce(g, axis=tuple(range(lead)))
