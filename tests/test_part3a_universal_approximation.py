@@ -160,3 +160,11 @@ def test_check_units_needed(capsys):
     assert not check_units_needed(n_relu + 10, "relu")
     assert "fewer also do" in capsys.readouterr().out
     assert not check_units_needed(None, "sigmoid")
+
+
+def test_soft_steps_are_a_little_more_accurate_than_a_crisp_staircase():
+    # notebook 10's explorer text says so for the resonance
+    widths = [8, 16, 32, 64]
+    crisp = ua.error_vs_width(ua.resonance, widths, "sigmoid", steepness=20.0)
+    soft = ua.error_vs_width(ua.resonance, widths, "sigmoid", steepness=4.0)
+    assert np.all(soft < crisp) and np.all(soft > 0.7 * crisp)

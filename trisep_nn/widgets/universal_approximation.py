@@ -45,6 +45,8 @@ def width_explorer(f=ua.resonance, x_range=(0.0, 1.0), n_units=8, kind="sigmoid"
         ax_fit.plot(x, fx, color="k", lw=2.5, label="target f(x)")
         ax_fit.plot(x, model(x), color="C1", lw=1.8,
                     label=f"{_KIND_LABELS[kind]}, {n_units} units")
+        margin = 0.25 * (fx.max() - fx.min())  # ReLU units are long lines: keep f in view
+        ax_fit.set_ylim(fx.min() - margin, fx.max() + margin)
         ax_fit.set(xlabel="x (scaled mass)", ylabel="f(x)",
                    title=f"max |h - f| = {error:.3g}  (grey: c + each unit)")
         ax_fit.legend(loc="upper right")
