@@ -114,3 +114,273 @@ def test_slider_helpers_pick_the_widget_type():
     assert (s.min, s.max, s.value, s.continuous_update) == (-4, 0, 1e-2, False)
     assert dropdown(["a", "b"]).value == "a"
     assert dropdown({"A": 1, "B": 2}, value=2).value == 2
+
+
+# --------------------------------------------------------------------------- #
+# The Playground (notebook 09)
+# --------------------------------------------------------------------------- #
+import asyncio  # noqa: E402
+import json  # noqa: E402
+
+from trisep_nn import decision_boundaries as db  # noqa: E402
+from trisep_nn.widgets import playground  # noqa: E402
+from trisep_nn.widgets.decision_boundaries import Playground  # noqa: E402
+
+
+def _small(**overrides):
+    """A quick Playground: few points, small network."""
+    config = {"n_samples": 120, "hidden": [6], "batch_size": 32, **overrides}
+    return playground(config=config, chunk_seconds=0.02)
+
+
+def _weights(model):
+    return np.concatenate([p.data.ravel() for p in model.parameters()])
+
+
+def test_playground_defaults_draw_and_say_what_they_are():
+    pg = playground()
+    assert isinstance(pg, Explorer) and pg.last_error is None
+    assert pg.config == {**db.DEFAULT_CONFIG, "epochs": 0}
+    assert pg.png.startswith(PNG_MAGIC)
+    assert len(pg._units_box.children) == 8  # one small image per unit of layer 1
+    assert "epoch 0" in pg._status.value and "test accuracy" in pg._status.value
+    labels = {c.description for c in pg.widget.children[1].children if hasattr(c, "on_click")}
+    assert labels == {"▶ Train", "Step", "Reset"}
+
+
+def test_step_trains_and_redraws():
+    pg = _small()
+    w0, png0, n_draws = _weights(pg.model), pg.png, len(pg.timings)
+    pg.step()
+    assert pg.run.epoch == 1 and pg.config["epochs"] == 1
+    assert len(pg.history["loss"]) == len(pg.history["test_loss"]) == 1
+    assert not np.allclose(_weights(pg.model), w0)
+    assert pg.png != png0 and len(pg.timings) == n_draws + 1
+    assert "epoch 1 " in pg._status.value
+    pg.step(4)
+    assert pg.run.epoch == 5 and pg.history["epoch"] == [1, 2, 3, 4, 5]
+
+
+def test_clicking_the_buttons_does_what_they_say():
+    pg = _small()
+    step, reset = (b for b in pg.widget.children[1].children if hasattr(b, "on_click")
+                   and b.description in ("Step", "Reset"))
+    step.click()
+    step.click()
+    assert pg.run.epoch == 2
+    trained = pg.predict = pg.run.predict_logits(pg.run.X_test)
+    reset.click()
+    assert pg.run.epoch == 0 and pg.history["epoch"] == []
+    pg.step(2)  # same seed: the same start, so the same two epochs
+    np.testing.assert_allclose(pg.run.predict_logits(pg.run.X_test), trained)
+
+
+def test_controls_rebuild_the_run_they_describe():
+    pg = _small()
+    pg.step(3)
+    X_before = pg.run.X_train.copy()
+    pg.update(dataset="xor", noise=0.05)
+    assert pg.run.epoch == 0 and pg.config["dataset"] == "xor" and pg.config["noise"] == 0.05
+    assert pg.run.X_train.shape == X_before.shape and not np.allclose(pg.run.X_train, X_before)
+    pg.update(layers=3, width1=5, width2=4, width3=3)
+    assert pg.config["hidden"] == [5, 4, 3]
+    assert pg.model.sizes == [2, 5, 4, 3, 1]
+    assert pg.controls["width3"].disabled is False and pg.controls["width4"].disabled is True
+    assert len(pg._units_box.children) == 5
+    pg.update(dataset="spirals")
+    assert pg.model.sizes[-1] == 4  # four classes, four outputs
+    pg.update(layers=0)
+    assert pg.config["hidden"] == [] and pg.model.sizes == [2, 4]
+    assert pg._units_box.children == () and "No hidden layer" in pg._units_label.value
+    assert pg.last_error is None
+
+
+def test_a_new_dataset_from_the_dropdown_brings_its_own_noise():
+    pg = _small()
+    pg.controls["dataset"].value = "spirals"  # as a student would
+    assert pg.config["noise"] == db.DEFAULT_NOISE["spirals"]
+    assert pg.config["dataset"] == "spirals" and pg.run.n_classes == 4
+    pg.controls["dataset"].value = "physics"
+    assert pg.run.feature_names == ("m [GeV]", "Δη")
+    assert pg.last_error is None
+
+
+def test_the_config_reproduces_the_run_epoch_for_epoch():
+    pg = _small(dataset="circles", l2=1e-3, activation="tanh")
+    pg.step(6)
+    config = json.loads(json.dumps(pg.config))  # survives a round trip through JSON
+    again = Playground.from_config(config)
+    assert again.config == pg.config
+    np.testing.assert_array_equal(_weights(again.model), _weights(pg.model))
+    assert again.history == pg.history
+    rebuilt = db.TrainingRun.from_config(json.dumps(config))
+    np.testing.assert_array_equal(rebuilt.predict_logits(pg.run.X_test),
+                                  pg.run.predict_logits(pg.run.X_test))
+
+
+def test_l2_keeps_the_weights_small():
+    free = db.TrainingRun(n_samples=120, hidden=[16], l2=0.0).train(40)
+    tied = db.TrainingRun(n_samples=120, hidden=[16], l2=0.03).train(40)
+    assert db.weight_norm(tied.model) < 0.5 * db.weight_norm(free.model)
+
+
+def test_a_diverging_run_is_reported_not_raised():
+    pg = _small(optimizer="sgd", lr=1.0, activation="identity")
+    pg.run.optimizer.lr = 1e12  # far beyond any sensible step: the logits overflow
+    pg.step(20)
+    assert pg.run.diverged and pg.last_error is None
+    assert pg.run.epoch < 20  # it stopped at the epoch it diverged
+    assert "diverged" in pg._status.value
+
+
+def test_an_error_while_drawing_is_shown(monkeypatch):
+    pg = _small()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no canvas today")
+
+    monkeypatch.setattr("trisep_nn.plots.decision_boundary", broken)
+    pg.step()
+    assert isinstance(pg.last_error, RuntimeError)
+    assert "no canvas today" in pg._message.value
+
+
+def test_train_runs_in_the_background_redraws_live_and_stops():
+    pg = _small()
+    pg.max_epochs = 100_000
+    draws_before = len(pg.timings)
+    seen = []
+
+    async def scenario():
+        task = pg.start()
+        assert pg.running and pg._train_button.description == "⏸ Stop"
+        while len(set(seen)) < 4:  # the event loop keeps turning while it trains
+            seen.append(pg.run.epoch)
+            await asyncio.sleep(0.01)
+        pg._train_button.click()  # Stop, as a student would
+        assert pg._train_button.description == "▶ Train"
+        await asyncio.wait_for(task, 10)
+        stopped_at = pg.run.epoch
+        await asyncio.sleep(0.1)
+        return stopped_at
+
+    stopped_at = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert stopped_at > 0 and pg.run.epoch == stopped_at  # nothing trains after Stop
+    assert not pg.running and pg._train_button.description == "▶ Train"
+    assert len(pg.timings) - draws_before >= 3  # redrawn live, not only at the end
+
+
+def test_background_training_ends_at_max_epochs_and_when_settings_change():
+    pg = _small(batch_size=128)
+    pg.max_epochs = 5
+
+    async def until_done():
+        await asyncio.wait_for(pg.start(), 10)
+
+    asyncio.run(until_done())
+    assert pg.run.epoch == 5 and not pg.running
+
+    pg.max_epochs = 10_000
+
+    async def change_midway():
+        task = pg.start()
+        await asyncio.sleep(0.2)
+        pg.update(seed=3)  # a slider moved while training: a new run, training ends
+        await asyncio.wait_for(task, 10)
+
+    asyncio.run(change_midway())
+    assert pg.config["seed"] == 3 and pg.run.epoch == 0 and not pg.running
+
+
+# --------------------------------------------------------------------------- #
+# Notebook 09's explorers and the concept module
+# --------------------------------------------------------------------------- #
+from trisep_nn.widgets import (  # noqa: E402
+    depth_boundary_explorer,
+    l2_boundary_explorer,
+    width_boundary_explorer,
+)
+
+
+def test_explorer_names_are_unique_across_topics():
+    import importlib
+
+    import trisep_nn.widgets as w
+
+    owners = {}
+    for topic in w._TOPICS:
+        for name in importlib.import_module(f"trisep_nn.widgets.{topic}").__all__:
+            owners.setdefault(name, []).append(topic)
+    clashes = {name: topics for name, topics in owners.items() if len(topics) > 1}
+    assert not clashes, f"one name, several explorers (the last one wins silently): {clashes}"
+
+
+def _title(explorer, k=0):
+    return explorer.figure.axes[k].get_title()
+
+
+def test_width_explorer_refits_and_caches():
+    explorer = width_boundary_explorer(widths=(2, 16), width=2)
+    assert explorer.last_error is None and "× 2 ReLU units" in _title(explorer)
+    png = explorer.png
+    explorer.update(width=16)
+    assert explorer.last_error is None and "× 16 ReLU units" in _title(explorer)
+    assert explorer.png != png
+    narrow = db.fitted_run(**{**db.FOUR_CLASS, "hidden": [2, 2]})
+    wide = db.fitted_run(**{**db.FOUR_CLASS, "hidden": [16, 16]})
+    assert wide.scores()["accuracy"] > narrow.scores()["accuracy"] + 0.2
+    assert db.fitted_run(**{**db.FOUR_CLASS, "hidden": [16, 16]}) is wide  # cached
+
+
+def test_depth_explorer_counts_linear_pieces():
+    explorer = depth_boundary_explorer(depth=0)
+    assert explorer.last_error is None and "1 linear piece" in _title(explorer)
+    explorer.update(depth=1)
+    assert "1 hidden layer × 8" in _title(explorer) and "linear pieces" in _title(explorer)
+
+
+def test_l2_explorer_shows_smaller_weights_for_larger_alpha():
+    explorer = l2_boundary_explorer(alphas=(0.0, 0.1), alpha=0.0)
+    big = float(_title(explorer, 1).split("=")[-1])
+    explorer.update(alpha=0.1)
+    small = float(_title(explorer, 1).split("=")[-1])
+    assert explorer.last_error is None and small < big / 10
+
+
+def test_check_config_names_the_problem():
+    with pytest.raises(ValueError, match="unknown config key.*'widths'"):
+        db.check_config({"widths": [3]})
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        db.check_config({"dataset": "mnist"})
+    with pytest.raises(ValueError, match="hidden must list 0 to 4"):
+        db.check_config({"hidden": [8] * 5})
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        db.check_config({"lr": 0})
+    assert db.check_config({"hidden": 5})["hidden"] == [5]
+
+
+@pytest.mark.parametrize("name", sorted(db.DATASETS))
+def test_every_dataset_is_two_dimensional_and_labelled(name):
+    X, y, features, classes = db.make_dataset(name, 80, db.DEFAULT_NOISE[name], 0)
+    assert X.shape == (80, 2) and y.shape == (80,) and len(features) == 2
+    assert sorted(set(y.tolist())) == list(range(len(classes)))
+
+
+def test_hidden_outputs_and_parameter_count_match_the_weights():
+    run = db.TrainingRun(n_samples=60, hidden=[5, 3]).train(2)
+    X = run.X_test[:7]
+    first = run.model.linears[0]
+    manual = np.maximum(0, ((X - run.mean) / run.scale) @ first.weight.data + first.bias.data)
+    np.testing.assert_allclose(run.hidden_outputs(X, layer=1), manual)
+    n = sum(p.data.size for p in run.model.parameters())
+    assert db.count_parameters(run.model.sizes) == n == (2 * 5 + 5) + (5 * 3 + 3) + (3 + 1)
+
+
+def test_linear_regions_match_a_direct_count():
+    run = db.TrainingRun(n_samples=60, hidden=[4]).train(3)
+    g = np.linspace(-2, 2, 101)
+    G = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])
+    W, b = run.model.linears[0].weight.data, run.model.linears[0].bias.data
+    patterns = {tuple(row) for row in (((G - run.mean) / run.scale) @ W + b > 0)}
+    assert db.linear_regions(run, G) == len(patterns) <= 1 + 4 + 6  # ≤ 1 + k + C(k, 2)
+    assert db.linear_regions(db.TrainingRun(n_samples=60, hidden=[]), G) == 1
