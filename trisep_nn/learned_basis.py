@@ -200,9 +200,11 @@ def linear_boundary_accuracy(X, unit_output):
     predicting ``unit_output > 0.5``. 1.0 means the unit's ½-level set is a
     straight line (or the unit is on/off everywhere); lower means curved."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     labels = np.asarray(unit_output).ravel() > 0.5
     if labels.all() or not labels.any():
         return 1.0
-    clf = LogisticRegression(C=1e6, max_iter=5000).fit(X, labels)
+    with threadpool_limits(1):  # small problem: extra BLAS threads only add overhead
+        clf = LogisticRegression(C=1e6, max_iter=5000).fit(X, labels)
     return float(clf.score(X, labels))
