@@ -34,11 +34,23 @@ def test_a_quadratic_basis_separates_the_circles_a_line_cannot():
 def test_batched_polynomial_fits_equal_scikit_learn_fits():
     X, Y = bv.draw_training_sets(5, 25, random_state=0)
     x_eval = np.linspace(0, 1, 17)
-    for degree in (1, 3, 8):
+    for degree in (1, 3, 8, 12, 15):
         fast = bv.polynomial_fit_predict_many(degree, X, Y, x_eval)
         slow = bv.fit_predict_many(polynomial_regression(degree), X, Y, x_eval)
         assert fast.shape == (5, 17)
-        assert np.allclose(fast, slow, atol=1e-7)
+        assert np.allclose(fast, slow, rtol=1e-6, atol=1e-6)
+
+
+def test_polynomial_regression_is_the_least_squares_minimum_at_high_degree():
+    # scikit-learn's default LinearRegression(tol=1e-6) cuts small singular values and
+    # returns a fit with a larger residual; ours must reach the true minimum (Legendre basis)
+    from numpy.polynomial import legendre
+
+    X, y = data.noisy_function(30, random_state=0)
+    V = legendre.legvander(2 * X[:, 0] - 1, 15)
+    rss_min = np.sum((V @ np.linalg.lstsq(V, y, rcond=None)[0] - y) ** 2)
+    rss = np.sum((polynomial_regression(15).fit(X, y).predict(X) - y) ** 2)
+    assert rss == pytest.approx(rss_min, rel=1e-8)
 
 
 def test_decompose_matches_a_hand_written_loop():

@@ -67,12 +67,15 @@ def regularized_model(alpha, kind="l2", n_samples=None, max_iter=100_000, tol=1e
 
     ``n_samples`` is the size of the training set the model will be fitted
     on (needed for the lasso; see :func:`sklearn_alpha`). ``alpha=0`` gives
-    plain least squares (``LinearRegression``).
+    plain least squares (``LinearRegression``, exact: see
+    :mod:`trisep_nn.basis_functions`).
     """
     from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
     if alpha == 0:
-        return LinearRegression()
+        from .basis_functions import LSTSQ_TOL
+
+        return LinearRegression(tol=LSTSQ_TOL)
     a = sklearn_alpha(alpha, kind, n_samples)
     if kind == "l2":
         return Ridge(alpha=a)
