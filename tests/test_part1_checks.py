@@ -176,6 +176,14 @@ def test_check_variance(capsys, H_f):
         assert ok is False and words in out
 
 
+def test_check_noise_floor(capsys):
+    assert verdict(capsys, checks.check_noise_floor, 0.01, 0.1)[0] is True
+    for wrong, words in [(0.1, "standard deviation"), (0.0, "not even the true function"),
+                         (0.0135, "a perfect model"), (0.001, "below")]:
+        ok, out = verdict(capsys, checks.check_noise_floor, wrong, 0.1)
+        assert ok is False and words in out
+
+
 # ------------------------------------------------------------------------ 04
 def test_check_ridge_weights(capsys):
     rng = np.random.default_rng(0)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ._core import OK, WRONG, _say, check_array, not_answered
 
-__all__ = ["check_bias_squared", "check_variance"]
+__all__ = ["check_bias_squared", "check_variance", "check_noise_floor"]
 
 
 def _as_array(answer, what):
@@ -88,4 +88,34 @@ def check_variance(answer, H):
         _say(WRONG, f"{what}: that is the standard deviation; the variance is its square.")
     else:
         check_array(answer, expected, what)
+    return False
+
+
+def check_noise_floor(answer, sigma):
+    """Exercise 3.3: the lowest expected squared error any model can reach, ``σ²``."""
+    what = "lowest_error"
+    if not_answered(answer, what):
+        return False
+    try:
+        value = float(np.asarray(answer, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        _say(WRONG, f"{what}: expected one number, got {type(answer).__name__}.")
+        return False
+    expected = sigma**2
+    if np.isclose(value, expected, rtol=1e-3):
+        _say(OK, f"{what} = σ² = {expected:.3g}: correct. Even the truth h(x) = ȳ(x) itself "
+                 "(bias 0, variance 0) makes this error: the noise is irreducible.")
+        return True
+    if np.isclose(value, sigma, rtol=1e-3):
+        _say(WRONG, f"{what}: {value:.3g} is σ, a standard deviation; the error is a mean "
+                    "squared difference, so the noise term is σ².")
+    elif value == 0:
+        _say(WRONG, f"{what}: not even the true function reaches 0: y = ȳ(x) + ε, and the "
+                    "noise ε is new in every measurement.")
+    elif value < expected:
+        _say(WRONG, f"{what}: {value:.3g} is below what the true function itself achieves: "
+                    "E[(y − ȳ)²] is a floor for every model.")
+    else:
+        _say(WRONG, f"{what}: {value:.3g} is what some model reaches, but a perfect model "
+                    "(bias 0, variance 0) does better: only the noise term remains.")
     return False
