@@ -24,7 +24,7 @@ __all__ = ["regularization_explorer", "geometry_explorer"]
 _PENALTIES = {"L2 (ridge): Ω = ‖w‖²": "l2", "L1 (lasso): Ω = ‖w‖₁": "l1"}
 
 
-def regularization_explorer(alpha=1e-2, kind="l2", degree=15, n_samples=20, noise=0.1,
+def regularization_explorer(alpha=1e-2, kind="l2", degree=15, n_samples=30, noise=0.1,
                             random_state=0):
     """An α slider (log scale, 10^-2.5 … 10) and an L2 / L1 choice for a polynomial fit.
 
