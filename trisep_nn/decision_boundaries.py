@@ -306,6 +306,16 @@ class TrainingRun:
                 h = module(h)
             return h.data
 
+    def grid(self, n=200, margin=0.1):
+        """``n * n`` points covering the data (training and test) with a margin,
+        shape (n², 2): the window the decision-boundary plots show."""
+        X = np.concatenate([self.X_train, self.X_test])
+        low, high = X.min(axis=0), X.max(axis=0)
+        pad = margin * np.where(high > low, high - low, 1.0)
+        axes = [np.linspace(low[k] - pad[k], high[k] + pad[k], n) for k in range(2)]
+        xx, yy = np.meshgrid(*axes)
+        return np.column_stack([xx.ravel(), yy.ravel()])
+
     def scores(self):
         """Latest ``{"loss", "test_loss", "accuracy", "test_accuracy"}`` (NaN before training)."""
         h = self.history

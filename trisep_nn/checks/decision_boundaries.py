@@ -1,3 +1,181 @@
 """Exercise checks for notebook 09 (decision boundaries)."""
 
-__all__ = []
+import numpy as np
+
+from .. import decision_boundaries as db
+from ._core import OK, TODO, WRONG, _say, not_answered
+
+__all__ = ["check_l2_penalty", "check_region_count", "check_xor_config"]
+
+
+def _test_models():
+    """Two small networks with non-zero biases (so forgetting to skip them shows)."""
+    from ..nn import MLP
+
+    models = [MLP([2, 5, 3], random_state=1), MLP([2, 4, 4, 1], activation="tanh",
+                                                    random_state=2)]
+    rng = np.random.default_rng(3)
+    for model in models:
+        for layer in model.linears:
+            layer.bias.data[...] = rng.normal(0.0, 0.5, size=layer.bias.data.shape)
+    return models
+
+
+def check_l2_penalty(fn):
+    """Exercise 9.1: ``fn(model)`` should return ``Ω(w) = Σ w²`` over the weight
+    matrices of every layer (``layer.weight.data`` for ``layer in model.linears``),
+    biases excluded, as a number."""
+    if not_answered(fn, "l2_penalty"):
+        return False
+    for model in _test_models():
+        W = [layer.weight.data for layer in model.linears]
+        b = [layer.bias.data for layer in model.linears]
+        expected = sum(float((w**2).sum()) for w in W)
+        try:
+            got = fn(model)
+        except Exception as error:
+            _say(WRONG, f"l2_penalty({model!r}) raised {type(error).__name__}: {error}")
+            return False
+        if got is None:
+            _say(TODO, "l2_penalty returned None: finish writing it, then run the check again.")
+            return False
+        if hasattr(got, "item") and hasattr(got, "backward"):
+            got = got.item()  # a Tensor is fine too
+        try:
+            values = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            _say(WRONG, f"l2_penalty should return a number, got {type(got).__name__}.")
+            return False
+        if values.size != 1:
+            _say(WRONG, f"l2_penalty returned {values.size} numbers; Ω(w) is ONE number: "
+                        "sum the squares of all the weights.")
+            return False
+        got = float(values.item())
+        if np.isclose(got, expected, rtol=1e-9):
+            continue
+        diagnoses = [
+            (expected + sum(float((v**2).sum()) for v in b),
+             "the biases are included; the lecture's Ω(w) (and scikit-learn's alpha) "
+             "penalises the weights only (layer.weight, not layer.bias)"),
+            (sum(float(np.abs(w).sum()) for w in W),
+             "that is Σ|w|, the L1 penalty; L2 squares each weight"),
+            (sum(float(w.sum()) for w in W), "square each weight before summing"),
+            (np.sqrt(expected), "that is the norm ‖w‖; Ω(w) is its square, Σ w²"),
+            (0.5 * expected, "off by ½: the notebook's Ω(w) has no factor ½"),
+            (float((W[0]**2).sum()), "only the first layer is counted; sum over every "
+                                     "layer in model.linears"),
+            (float((W[-1]**2).sum()), "only the last layer is counted; sum over every "
+                                      "layer in model.linears"),
+            (float(np.mean(np.concatenate([(w**2).ravel() for w in W]))),
+             "that is the mean of w²; Ω(w) is the sum"),
+        ]
+        for value, message in diagnoses:
+            if np.isclose(got, value, rtol=1e-9):
+                _say(WRONG, f"l2_penalty({model!r}) = {got:.6g}: {message}.")
+                return False
+        _say(WRONG, f"l2_penalty({model!r}) = {got:.6g}, expected {expected:.6g}.")
+        return False
+    _say(OK, "l2_penalty: correct on two networks (weights only, squared, summed over all "
+             "layers).")
+    return True
+
+
+def _test_run():
+    return db.TrainingRun(dataset="spirals", n_samples=200, noise=0.05, hidden=[6, 5],
+                          batch_size=64, lr=0.02).train(20)
+
+
+def check_region_count(fn):
+    """Exercise 9.2: ``fn(run, G)`` should count the distinct on/off patterns of
+    ALL the hidden ReLU units over the points G (one linear piece each)."""
+    if not_answered(fn, "count_regions"):
+        return False
+    run = _test_run()
+    G = run.grid(120)
+    expected = db.linear_regions(run, G)
+    try:
+        got = fn(run, G)
+    except Exception as error:
+        _say(WRONG, f"count_regions raised {type(error).__name__}: {error}")
+        return False
+    if got is None:
+        _say(TODO, "count_regions returned None: finish writing it, then run the check again.")
+        return False
+    try:
+        got = int(got)
+    except (TypeError, ValueError):
+        _say(WRONG, f"count_regions should return a whole number, got {type(got).__name__}.")
+        return False
+    if got == expected:
+        _say(OK, f"count_regions: correct ({expected} linear pieces for a 6-5 ReLU network "
+                 "in this window).")
+        return True
+    first_only = len(np.unique(run.hidden_outputs(G, 1) > 0, axis=0))
+    last_only = len(np.unique(run.hidden_outputs(G, 2) > 0, axis=0))
+    n_units = sum(run.config["hidden"])
+    if got == first_only:
+        _say(WRONG, f"count_regions = {got}: that counts the first hidden layer's patterns "
+                    "only; a region is fixed by the on/off state of EVERY hidden unit "
+                    "(stack the layers' patterns side by side).")
+    elif got == last_only:
+        _say(WRONG, f"count_regions = {got}: that counts the last hidden layer's patterns "
+                    "only; stack the patterns of every hidden layer side by side.")
+    elif got == n_units:
+        _say(WRONG, f"count_regions = {got}: that is the number of hidden units; count the "
+                    "distinct on/off PATTERNS (rows) instead (np.unique(..., axis=0)).")
+    elif got == len(G):
+        _say(WRONG, f"count_regions = {got}: that is the number of grid points; count the "
+                    "distinct rows only (np.unique(patterns, axis=0)).")
+    elif got > expected:
+        _say(WRONG, f"count_regions = {got}, expected {expected}: too many; are you using "
+                    "h > 0 of the ReLU outputs (not the values themselves, nor the output "
+                    "layer)?")
+    else:
+        _say(WRONG, f"count_regions = {got}, expected {expected}.")
+    return False
+
+
+def check_xor_config(config, min_accuracy=0.9, max_units=4, max_epochs=300):
+    """Exercise 9.3: a Playground config that solves XOR (test accuracy at least
+    ``min_accuracy``) with ONE hidden layer of at most ``max_units`` units, trained
+    for at most ``max_epochs`` epochs. The check rebuilds the run from the config."""
+    if not_answered(config, "config"):
+        return False
+    if not isinstance(config, dict):
+        _say(WRONG, f"config should be a dict (e.g. pg.config), got {type(config).__name__}.")
+        return False
+    try:
+        cfg = db.check_config(config)
+    except ValueError as error:
+        _say(WRONG, f"this is not a valid config: {error}")
+        return False
+    if cfg["dataset"] != "xor":
+        _say(WRONG, f"the dataset is {cfg['dataset']!r}; the task is XOR (dataset 'xor').")
+        return False
+    if len(cfg["hidden"]) != 1:
+        _say(WRONG, f"the network has {len(cfg['hidden'])} hidden layers; the task asks for "
+                    "exactly one.")
+        return False
+    if cfg["hidden"][0] > max_units:
+        _say(WRONG, f"{cfg['hidden'][0]} hidden units: use at most {max_units}.")
+        return False
+    if cfg["epochs"] == 0:
+        _say(WRONG, "epochs is 0: the config describes an untrained network. Train it "
+                    "(Train or Step) and take pg.config afterwards.")
+        return False
+    if cfg["epochs"] > max_epochs:
+        _say(WRONG, f"{cfg['epochs']} epochs: the task allows at most {max_epochs}.")
+        return False
+    run = db.TrainingRun.from_config(cfg)
+    accuracy = run.scores()["test_accuracy"]
+    if run.diverged:
+        _say(WRONG, "training diverged with this config: lower the learning rate.")
+        return False
+    if accuracy < min_accuracy:
+        _say(WRONG, f"test accuracy {accuracy:.1%}, below {min_accuracy:.0%}. With so few "
+                    "units the start matters: try other seeds, another activation or "
+                    "learning rate.")
+        return False
+    _say(OK, f"XOR solved with {cfg['hidden'][0]} hidden units in {cfg['epochs']} epochs: "
+             f"test accuracy {accuracy:.1%}.")
+    return True

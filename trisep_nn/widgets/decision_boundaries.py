@@ -63,16 +63,6 @@ def _selection_slider(values, value, description, continuous=False):
     )
 
 
-def _grid(X, n, margin=0.1):
-    """An n x n grid over the points' range (as plots.decision_boundary draws it)."""
-    low, high = X.min(axis=0), X.max(axis=0)
-    pad = margin * np.where(high > low, high - low, 1.0)
-    gx = np.linspace(low[0] - pad[0], high[0] + pad[0], n)
-    gy = np.linspace(low[1] - pad[1], high[1] + pad[1], n)
-    xx, yy = np.meshgrid(gx, gy)
-    return np.column_stack([xx.ravel(), yy.ravel()])
-
-
 def _png(rgba):
     from PIL import Image
 
@@ -326,7 +316,7 @@ class Playground(Explorer):
             self._units_box.children = ()
             return
         n = 48
-        G = _grid(np.concatenate([run.X_train, run.X_test]), n)
+        G = run.grid(n)
         H = np.nan_to_num(run.hidden_outputs(G, layer=1)[:, : self.n_units])
         images = []
         for j in range(H.shape[1]):
@@ -420,8 +410,7 @@ def depth_boundary_explorer(max_depth=MAX_HIDDEN_LAYERS, depth=2, width=8, l2=1e
     with the number of linear pieces the ReLU network cuts the plane into."""
     def draw(fig, depth):
         run = four_class_run(hidden=[width] * depth, l2=l2)
-        G = _grid(np.concatenate([run.X_train, run.X_test]), 150)
-        pieces = linear_regions(run, G)
+        pieces = linear_regions(run, run.grid(150))
         draw_run(fig.subplots(), run, f"{depth} hidden layer{'s' * (depth != 1)} × {width} "
                  f"ReLU units: {pieces} linear piece{'s' * (pieces != 1)}\n{_summary(run)}")
 
