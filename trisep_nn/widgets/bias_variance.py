@@ -56,6 +56,7 @@ def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, 
         ax.set_yscale("log")
         ax.set_ylim(noise**2 / 1000, 30)
         ax.set_xlabel(xlabel)
+        ax.minorticks_off()  # log axes' minor ticks cost more to lay out than all the data
 
     def draw(fig, degree, n_train):
         here = measure(degree, n_train)
@@ -82,6 +83,8 @@ def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, 
             draw_terms(ax_n, _N_GRID, [measure(degree, n) for n in _N_GRID], n_train,
                        "training-set size n")
             ax_n.set_xscale("log")
+            ax_n.set_xticks(_N_GRID[::2], labels=_N_GRID[::2])
+            ax_n.minorticks_off()
             ax_n.set_title(f"vs data (degree {degree})", fontsize=10)
 
     controls = {

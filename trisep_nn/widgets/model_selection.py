@@ -57,6 +57,7 @@ def fit_explorer(degree=4, n_samples=30, max_degree=15, noise=0.1, random_state=
             ax_err.set_xlabel("polynomial degree")
             ax_err.set_ylabel("mean squared error")
             ax_err.set_ylim(noise**2 / 10, 10)
+            ax_err.minorticks_off()
             ax_err.legend(loc="upper right")
 
     controls = {

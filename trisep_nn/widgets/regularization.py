@@ -71,6 +71,7 @@ def regularization_explorer(alpha=1e-2, kind="l2", degree=15, n_samples=30, nois
             ax_w.axhline(0, color="k", lw=0.8)
             ax_w.set_yscale("symlog", linthresh=0.1)
             ax_w.set_ylim(-30, 30)
+            ax_w.minorticks_off()
             ax_w.set_xticks(powers)
             ax_w.set_xlabel("weight of the (standardised) feature xᵏ, k =")
             ax_w.set_ylabel("weight wₖ (symmetric log scale)")
@@ -114,7 +115,7 @@ def geometry_explorer(alpha=10.0):
     n = len(y)
     w_ls = np.linalg.lstsq(X, y, rcond=None)[0]
     lim = 1.25 * np.abs(w_ls).max()
-    g = np.linspace(-0.3 * lim, lim, 120)
+    g = np.linspace(-0.3 * lim, lim, 80)
     W1, W2 = np.meshgrid(g, g)
     Wg = np.stack([W1.ravel(), W2.ravel()])
     R = y[:, None] - X @ Wg
