@@ -78,13 +78,15 @@ def test_mean_predictor_has_the_analytic_bias_and_variance():
     from sklearn.dummy import DummyRegressor
 
     n, sigma = 10, 0.3
+    n_datasets = 2500
     r = bv.bias_variance_decomposition(
-        DummyRegressor(), n_train=n, n_datasets=3000, noise=sigma, n_test=2001,
+        DummyRegressor(), n_train=n, n_datasets=n_datasets, noise=sigma, n_test=2001,
         random_state=0,
     )
     mean_f = -1 / (1.5 * np.pi)
     var_f = 0.5 - mean_f**2
-    assert r.variance == pytest.approx((var_f + sigma**2) / n, rel=0.06)
+    # a sample variance of M near-Gaussian values has a relative error sqrt(2 / M): allow 3σ
+    assert r.variance == pytest.approx((var_f + sigma**2) / n, rel=3 * np.sqrt(2 / n_datasets))
     assert r.bias2 == pytest.approx(var_f, rel=0.02)
     assert r.noise == pytest.approx(sigma**2, rel=0.02)
 
