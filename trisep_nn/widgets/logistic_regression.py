@@ -25,7 +25,7 @@ def _cross_entropy(p, y):
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def linear_boundary_explorer(X=None, y=None, w=(0.0, -1.0, -1.0)):
+def linear_boundary_explorer(X=None, y=None, w=(0.0, 0.5, -0.5)):
     """Sliders for ``w₀`` (bias), ``w₁``, ``w₂`` of ``p(y=1|x) = σ(w₀ + w₁x₁ + w₂x₂)``.
 
     Left: the probability over the plane, the boundary ``wᵀx = 0`` and the
