@@ -29,13 +29,13 @@ the course uses (up to 15):
   with a visibly larger χ².
 """
 
-#: ``LinearRegression``'s singular-value cut-off: exact least squares, still
-#: safe when there are more coefficients than points.
-LSTSQ_TOL = 1e-12
-
 import numpy as np
 
 __all__ = ["polynomial_regression", "polynomial_classifier"]
+
+#: ``LinearRegression``'s singular-value cut-off: exact least squares, still
+#: safe when there are more coefficients than points.
+LSTSQ_TOL = 1e-12
 
 
 def polynomial_regression(degree):
