@@ -19,18 +19,19 @@ BLAS runs on ONE thread for everyone (OPENBLAS_NUM_THREADS etc. are set before
 NumPy is imported, and torch.set_num_threads(1)), so the comparison measures
 the work done, not how many cores happened to be free.
 
-Timing: the implementations take turns (interleaved rounds), so a burst of
-load from other programs hits all of them; each round times several steps, and
-the table shows the median over rounds.
+Timing: CPU time of the timing thread (time.thread_time), not wall-clock time,
+so other programs competing for the cores do not count; with BLAS on one
+thread that is all the work a step does (page faults included). Each
+implementation and case is timed in fresh processes (see below), taking turns
+so that a change in load hits all of them; each process times rounds of
+several steps; the table shows the median.
 
-Memory: with glibc's default malloc, arrays above ~128 KB-1 MB are handed
-back to the operating system when freed and fetched again (zeroed, page by
-page) on the next step. For the mid-sized cases this page-fault cost is a
-large share of a step, and it grows with how much memory a step holds at once,
-which is more for the engine (its graph keeps every layer's pre-activation until
-backward) than for hand-written code that overwrites them. `--malloc tuned`
-tells glibc to keep freed memory (mallopt, for both sides alike), which shows
-the cost of the computation itself; the default run shows what a user gets.
+Memory: with glibc's default malloc, large arrays can be handed back to the
+operating system when freed and fetched again (zeroed, page by page) on the
+next step. How often that happens depends on everything the process has
+allocated before, so each measurement gets its own process. `--malloc tuned`
+tells glibc to keep freed memory (mallopt, for every implementation alike),
+to see the cost of the computation without those page faults.
 
 The second table: forward-mode `jvp` through an MLP versus a plain forward
 pass with the engine (the issue's target: at most 3x).
@@ -43,6 +44,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
@@ -177,24 +179,59 @@ def torch_step(params, X, y, lr):
 # --------------------------------------------------------------------------- #
 # Timing                                                                       #
 # --------------------------------------------------------------------------- #
-def interleaved(functions, rounds, min_round_time=0.01):
-    """Median seconds per call of each function; they take turns every round."""
-    per_round = {}
-    for name, f in functions.items():  # warm up, and pick calls per round
+def workload(kind, batch, sizes):
+    """The function to time, for one implementation and one case."""
+    X, y, Ws, bs = make_problem(batch, sizes)
+    if kind == "numpy":
+        return lambda: numpy_step(Ws, bs, X, y, LR)
+    if kind == "engine":
+        params = [Tensor(a, requires_grad=True) for pair in zip(Ws, bs) for a in pair]
+        return lambda: engine_step(params, X, y, LR)
+    if kind == "torch":
+        tparams, Xt, yt = torch_setup(Ws, bs, X, y)
+        return lambda: torch_step(tparams, Xt, yt, LR)
+    weights = [a for pair in zip(Ws, bs) for a in pair]
+    rng = np.random.default_rng(1)
+    if kind == "forward":  # a plain forward pass, no graph
+        consts = [Tensor(a) for a in weights]
+
+        def forward():
+            with no_grad():
+                return engine_mlp(consts, Tensor(X))
+        return forward
+    if kind == "jvp_x":  # forward mode, tangent on the input only
+        consts, V = [Tensor(a) for a in weights], rng.normal(size=X.shape)
+        return lambda: jvp(lambda x: engine_mlp(consts, x), (X,), (V,))
+    if kind == "jvp_weights":  # forward mode, tangents on every weight and bias
+        dW = [rng.normal(size=a.shape) for a in weights]
+        return lambda: jvp(lambda *ps: engine_mlp(ps, Tensor(X)), weights, dW)
+    raise ValueError(kind)
+
+
+def measure(f, rounds, min_round_time=0.02):
+    """Median CPU seconds per call of f, over rounds of at least min_round_time."""
+    clock = time.thread_time
+    f()  # warm up
+    start = clock()
+    for _ in range(3):
         f()
-        start = time.perf_counter()
-        f()
-        once = max(time.perf_counter() - start, 1e-7)
-        per_round[name] = max(1, int(min_round_time / once))
-    times = {name: [] for name in functions}
+    calls = max(1, int(min_round_time / max((clock() - start) / 3, 1e-7)))
+    times = []
     for _ in range(rounds):
-        for name, f in functions.items():
-            k = per_round[name]
-            start = time.perf_counter()
-            for _ in range(k):
-                f()
-            times[name].append((time.perf_counter() - start) / k)
-    return {name: statistics.median(t) for name, t in times.items()}
+        start = clock()
+        for _ in range(calls):
+            f()
+        times.append((clock() - start) / calls)
+    return statistics.median(times)
+
+
+def time_in_fresh_process(kind, case, rounds, malloc):
+    """Each measurement runs in its own Python process, so one implementation's
+    memory use does not change the allocator's behaviour for another."""
+    command = [sys.executable, os.path.abspath(__file__), "--child", kind, str(case),
+               "--rounds", str(rounds), "--malloc", malloc]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return float(out.stdout)
 
 
 def check_same_step(batch, sizes):
@@ -212,61 +249,38 @@ def fmt(seconds):
     return f"{seconds * 1e6:.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
 
-def sgd_row(batch, sizes, rounds, have_torch):
-    check_same_step(batch, sizes)
-    X, y, Ws, bs = make_problem(batch, sizes)
-    params = [Tensor(a.copy(), requires_grad=True) for pair in zip(Ws, bs) for a in pair]
-    Ws_np, bs_np = [W.copy() for W in Ws], [b.copy() for b in bs]
-    functions = {
-        "numpy": lambda: numpy_step(Ws_np, bs_np, X, y, LR),
-        "engine": lambda: engine_step(params, X, y, LR),
-    }
-    if have_torch:
-        tparams, Xt, yt = torch_setup(Ws, bs, X, y)
-        functions["torch"] = lambda: torch_step(tparams, Xt, yt, LR)
-    t = interleaved(functions, rounds)
-    loss = "BCE" if sizes[-1] == 1 else "softmax CE"
-    row = (f"| {batch} | {sizes} | {loss} | {fmt(t['numpy'])} | {fmt(t['engine'])} "
-           f"| **{t['engine'] / t['numpy']:.2f}×** |")
-    if have_torch:
-        row += f" {fmt(t['torch'])} | {t['engine'] / t['torch']:.2f}× |"
-    return row
+def timings(kinds, case, rounds, malloc, repeats):
+    """Median seconds per call for each kind: `repeats` fresh processes each, taking
+    turns (numpy, engine, torch, numpy, ...) so a change in load hits all alike."""
+    runs = {kind: [] for kind in kinds}
+    for _ in range(repeats):
+        for kind in kinds:
+            runs[kind].append(time_in_fresh_process(kind, case, rounds, malloc))
+    return {kind: statistics.median(t) for kind, t in runs.items()}
 
 
-def jvp_row(batch, sizes, rounds):
-    X, _, Ws, bs = make_problem(batch, sizes)
-    weights = [a for pair in zip(Ws, bs) for a in pair]
-    consts = [Tensor(a) for a in weights]
-    rng = np.random.default_rng(1)
-    V = rng.normal(size=X.shape)
-    dW = [rng.normal(size=a.shape) for a in weights]
-
-    def forward():
-        with no_grad():
-            return engine_mlp(consts, Tensor(X))
-
-    def jvp_x():  # tangent on the input only
-        return jvp(lambda x: engine_mlp(consts, x), (X,), (V,))
-
-    def jvp_weights():  # tangents on every weight and bias
-        return jvp(lambda *ps: engine_mlp(ps, Tensor(X)), weights, dW)
-
-    t = interleaved({"fwd": forward, "x": jvp_x, "w": jvp_weights}, rounds)
-    return (f"| {batch} | {sizes} | {fmt(t['fwd'])} | {fmt(t['x'])} "
-            f"| **{t['x'] / t['fwd']:.2f}×** | {fmt(t['w'])} | **{t['w'] / t['fwd']:.2f}×** |")
-
-
-def tables(rounds, have_torch):
+def tables(rounds, malloc, have_torch, repeats):
     sgd = ["| batch | layer sizes | loss | NumPy by hand | engine | engine / NumPy |"
            + (" torch (1 thread) | engine / torch |" if have_torch else ""),
            "|---|---|---|---|---|---|" + ("---|---|" if have_torch else "")]
     fwd = ["| batch | layer sizes | forward pass | jvp along x | ratio "
            "| jvp along all weights | ratio |", "|---|---|---|---|---|---|---|"]
-    for batch, sizes in CASES:
-        sgd.append(sgd_row(batch, sizes, rounds, have_torch))
-        print(sgd[-1], file=sys.stderr, flush=True)
-    for batch, sizes in CASES:
-        fwd.append(jvp_row(batch, sizes, rounds))
+    for case, (batch, sizes) in enumerate(CASES):
+        check_same_step(batch, sizes)
+        kinds = ["numpy", "engine"] + (["torch"] if have_torch else [])
+        t = timings(kinds, case, rounds, malloc, repeats)
+        loss = "BCE" if sizes[-1] == 1 else "softmax CE"
+        row = (f"| {batch} | {sizes} | {loss} | {fmt(t['numpy'])} | {fmt(t['engine'])} "
+               f"| **{t['engine'] / t['numpy']:.2f}×** |")
+        if have_torch:
+            row += f" {fmt(t['torch'])} | {t['engine'] / t['torch']:.2f}× |"
+        sgd.append(row)
+        print(row, file=sys.stderr, flush=True)
+    for case, (batch, sizes) in enumerate(CASES):
+        t = timings(("forward", "jvp_x", "jvp_weights"), case, rounds, malloc, repeats)
+        fwd.append(f"| {batch} | {sizes} | {fmt(t['forward'])} | {fmt(t['jvp_x'])} "
+                   f"| **{t['jvp_x'] / t['forward']:.2f}×** | {fmt(t['jvp_weights'])} "
+                   f"| **{t['jvp_weights'] / t['forward']:.2f}×** |")
         print(fwd[-1], file=sys.stderr, flush=True)
     return "\n".join(sgd), "\n".join(fwd)
 
@@ -283,24 +297,30 @@ def keep_freed_memory():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=41, help="interleaved timing rounds")
-    parser.add_argument("--quick", action="store_true", help="7 rounds: rough numbers")
+    parser.add_argument("--rounds", type=int, default=15, help="timing rounds per process")
+    parser.add_argument("--repeats", type=int, default=3, help="processes per measurement")
+    parser.add_argument("--quick", action="store_true", help="5 rounds, 1 process: rough")
     parser.add_argument("--malloc", choices=["default", "tuned"], default="default",
-                        help="tuned: glibc keeps freed memory (both sides alike)")
+                        help="tuned: glibc keeps freed memory (for every implementation)")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    rounds = 7 if args.quick else args.rounds
+    rounds, repeats = (5, 1) if args.quick else (args.rounds, args.repeats)
     if args.malloc == "tuned":
         keep_freed_memory()
+    if args.child:  # time one workload and print seconds per call
+        kind, case = args.child[0], int(args.child[1])
+        print(measure(workload(kind, *CASES[case]), rounds))
+        return
     try:
         import torch  # noqa: F401
         have_torch = True
     except ImportError:
         have_torch = False
     load_before = os.getloadavg()
-    sgd, fwd = tables(rounds, have_torch)
+    sgd, fwd = tables(rounds, args.malloc, have_torch, repeats)
     load_after = os.getloadavg()
-    print("### One SGD step (forward, loss, backward, update), float64, median over "
-          f"{rounds} interleaved rounds\n")
+    print("### One SGD step (forward, loss, backward, update), float64, CPU time "
+          f"(median of {repeats} processes x {rounds} rounds)\n")
     print(sgd)
     print("\n### Forward mode: jvp through the MLP vs a forward pass (engine, no_grad)\n")
     print(fwd)

@@ -1,6 +1,10 @@
 """gradcheck passes correct gradients, catches wrong ones, and reports readably."""
 
+import doctest
+import importlib
+
 import numpy as np
+import pytest
 
 import trisep_nn as tnn
 from trisep_nn import engine as E
@@ -49,8 +53,8 @@ def test_report_prints_a_table():
     assert ok.startswith("gradcheck PASSED")
     assert "worst abs err" in ok and "worst rel err" in ok
     lines = ok.splitlines()
-    assert len(lines) == 4 and lines[2].startswith("x0") and lines[3].startswith("x1")
-    assert "(3,)" in lines[3] and lines[3].rstrip().endswith("yes")
+    assert len(lines) == 5 and lines[3].startswith("x0") and lines[4].startswith("x1")
+    assert "(3,)" in lines[4] and lines[4].rstrip().endswith("yes")
     bad = repr(gradcheck(lambda t: wrong_square(t), np.array([1.0])))
     assert bad.startswith("gradcheck FAILED") and bad.rstrip().endswith("NO")
 
@@ -61,3 +65,11 @@ def test_inputs_not_mutated_and_dtype_is_float64():
     report = gradcheck(lambda t: (t * t).sum(), x)
     np.testing.assert_array_equal(x, x0)
     assert report.analytic[0].dtype == np.float64
+
+
+@pytest.mark.parametrize("name", ["engine", "autodiff", "gradcheck", "graph"])
+def test_docstring_examples(name):
+    """The examples in the engine modules' docstrings run and print what they show."""
+    module = importlib.import_module(f"trisep_nn.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
