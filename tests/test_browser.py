@@ -11,7 +11,8 @@ random token) and one headless Chromium (Debian's /usr/bin/chromium driven by
 Playwright; nothing is downloaded) serve the whole session. Each notebook is
 one test: open it, Run All Cells from the menu, wait until every cell has run
 and the kernel is idle, fail on any error output, then move a slider of every
-explorer and require its picture to change, and save a screenshot under
+explorer and require its picture to change, press Train on every Playground
+and require live redraws until Stop, and save a screenshot under
 build/screenshots/. Skipped, with a message, only where Chromium is absent;
 when the environment variable CI is set it never skips.
 """
@@ -364,11 +365,27 @@ def _assert_no_problems(page, when):
 def _save_and_read(page, lab, notebook_path):
     """Save from the browser (File → Save Notebook) and read the saved file back:
     the saved execution counts say which cells ran, hidden solution cells included."""
-    before = lab.api(f"contents/{notebook_path}?content=0")["last_modified"]
-    _menu(page, "File", "Save Notebook")
-    _wait(lambda: lab.api(f"contents/{notebook_path}?content=0")["last_modified"] != before,
-          30, "File → Save Notebook did not save the notebook")
-    return lab.api(f"contents/{notebook_path}")["content"]
+    shown = sum(1 for p in page.evaluate(JS_PROMPTS) if re.fullmatch(r"\[\d+\]:", p))
+    overwrite = page.locator(".jp-Dialog button", has_text="Overwrite")
+
+    def modified():
+        return lab.api(f"contents/{notebook_path}?content=0")["last_modified"]
+
+    for _attempt in range(3):
+        before = modified()
+        _menu(page, "File", "Save Notebook")
+        try:
+            _wait(lambda before=before: overwrite.count() or modified() != before,
+                  30, "File → Save Notebook did not save the notebook")
+        finally:
+            if overwrite.count():  # "the file changed on disk": ours is the one to keep
+                overwrite.first.click()
+        saved = lab.api(f"contents/{notebook_path}")["content"]
+        ran = sum(1 for c in saved["cells"] if c.get("execution_count") is not None)
+        if ran >= shown:  # the save has caught up with what the page shows
+            return saved
+        time.sleep(1)
+    return saved
 
 
 def _assert_every_cell_ran(saved):
@@ -415,12 +432,51 @@ def _move_sliders(page):
     return len(sliders_per_explorer)
 
 
+def _train_live(page):
+    """Playgrounds (a "▶ Train" button): Train must redraw while it runs, and Stop must stop."""
+    buttons = page.locator(".jp-NotebookPanel .widget-button")
+    labels = buttons.evaluate_all("(els) => els.map(el => el.textContent)")
+    trains = [i for i, label in enumerate(labels) if "Train" in label]
+    for k, i in enumerate(trains):
+        # by position, not by its label: the label changes to "Stop" when pressed
+        _train_and_stop(buttons.nth(i), f"Playground {k + 1}")
+    return len(trains)
+
+
+def _train_and_stop(button, name):
+    box = button.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][.//img][1]")
+    box.evaluate("el => el.setAttribute('data-trisep-playground', '')")
+    button.scroll_into_view_if_needed()
+    pictures = [box.evaluate(JS_PICTURE)]
+    button.click()
+    _wait(lambda: "Stop" in button.inner_text(), 10, f"{name}: Train did not turn into Stop")
+
+    def changed_again():
+        now = box.evaluate(JS_PICTURE)
+        if now != pictures[-1]:
+            pictures.append(now)
+        return len(pictures) >= 3
+
+    _wait(changed_again, SLIDER_TIMEOUT_S,
+          lambda: f"{name}: the picture changed {len(pictures) - 1} time(s) while training; "
+                  "expected live updates")
+    button.click()  # Stop
+    _wait(lambda: "Train" in button.inner_text(), 10, f"{name}: Stop did not stop the training")
+    time.sleep(0.5)  # a chunk that was running when Stop arrived may still draw once
+    settled = box.evaluate(JS_PICTURE)
+    time.sleep(1.5)
+    assert box.evaluate(JS_PICTURE) == settled, f"{name}: the picture kept changing after Stop"
+
+
 def _screenshot(page, notebook):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    first = page.locator('[data-trisep-explorer="0"]')
+    # the Playground if there is one, else the first explorer, else the top
+    first = page.locator("[data-trisep-playground]")
+    if not first.count():
+        first = page.locator('[data-trisep-explorer="0"]')
     try:
         if first.count():
-            first.scroll_into_view_if_needed(timeout=5_000)
+            first.first.scroll_into_view_if_needed(timeout=5_000)
         page.screenshot(path=str(SCREENSHOTS / f"{notebook.stem}.png"), timeout=15_000)
     except Exception:  # a screenshot is a by-product; never the reason a test fails
         pass
@@ -443,6 +499,7 @@ def test_notebook_runs_in_jupyterlab(notebook, lab, browser):
         _assert_no_problems(page, f"{notebook.name} shows errors after Run All")
         _assert_every_cell_ran(_save_and_read(page, lab, notebook_path))
         _move_sliders(page)
+        _train_live(page)
         _assert_no_problems(page, f"{notebook.name} shows errors after moving its sliders")
     except AssertionError as error:
         hint = "\n".join(console[-10:])

@@ -84,8 +84,9 @@ class Playground(Explorer):
     config : dict, optional
         Keys of ``trisep_nn.decision_boundaries.DEFAULT_CONFIG``; its ``epochs``
         are trained right away (so ``Playground(pg.config)`` rebuilds a run).
-    max_epochs : int, default 500
-        One press of Train trains at most this many epochs (Stop ends it earlier).
+    max_epochs : int, default 5000
+        One press of Train trains at most this many more epochs (so a forgotten
+        Playground does not keep a core busy); Stop ends it earlier.
     chunk_seconds : float, default 0.1
         Training time between two redraws while Train runs.
     n_units : int, default 16
@@ -104,7 +105,7 @@ class Playground(Explorer):
                 *(f"width{i}" for i in range(1, MAX_HIDDEN_LAYERS + 1)),
                 "activation", "optimizer", "lr", "l2", "batch_size", "seed")
 
-    def __init__(self, config=None, *, max_epochs=500, chunk_seconds=0.1, n_units=16,
+    def __init__(self, config=None, *, max_epochs=5000, chunk_seconds=0.1, n_units=16,
                  **overrides):
         cfg = check_config({**(config or {}), **overrides})  # validated, complete
         epochs = cfg.pop("epochs")
@@ -237,6 +238,8 @@ class Playground(Explorer):
             "batch_size": _selection_slider(BATCH_SIZES, cfg["batch_size"], "batch size"),
             "seed": slider(cfg["seed"], 0, 9, 1, "seed", continuous=False),
         })
+        for control in controls.values():  # a tidy grid of equal cells
+            control.layout.width = "300px"
         return controls
 
     def _on_change(self, change):
