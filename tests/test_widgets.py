@@ -332,6 +332,18 @@ def test_width_explorer_refits_and_caches():
     assert db.fitted_run(**{**db.FOUR_CLASS, "hidden": [16, 16]}) is wide  # cached
 
 
+def test_explorers_fit_the_other_positions_in_the_background_in_jupyter():
+    assert width_boundary_explorer(widths=(2, 3), width=2).prefetch is None  # no event loop
+
+    async def in_a_kernel():  # Jupyter runs cells inside a running event loop
+        explorer = width_boundary_explorer(widths=(2, 3, 5), width=2, l2=3e-3)
+        before = db._cached.cache_info().currsize
+        await asyncio.wait_for(explorer.prefetch, 60)
+        return db._cached.cache_info().currsize - before
+
+    assert asyncio.run(in_a_kernel()) == 2  # widths 3 and 5 (2 was drawn already)
+
+
 def test_depth_explorer_counts_linear_pieces():
     explorer = depth_boundary_explorer(depth=0)
     assert explorer.last_error is None and "1 linear piece" in _title(explorer)

@@ -3,8 +3,9 @@
 * :func:`width_boundary_explorer`, :func:`depth_boundary_explorer` and
   :func:`l2_boundary_explorer`: the lecture's 4-class problem with one knob
   each; every slider position is a network trained from scratch (about a
-  quarter of a second), cached, so moving back to a position already seen
-  costs only the redraw.
+  quarter of a second) and cached; in Jupyter the other positions are fitted
+  in the background after the explorer appears, so moving the slider costs
+  only the redraw.
 * :func:`playground`: in the spirit of the TensorFlow Playground: choose the
   data, the network and the optimiser, press Train, and watch the decision
   boundary, the training and test losses and the first hidden layer's units
@@ -391,6 +392,30 @@ def draw_run(ax, run, title=None, resolution=150):
     return ax
 
 
+def _prefetch(changes):
+    """In Jupyter, fit the other slider positions in the background, one per turn of the
+    kernel's event loop, so that moving the slider finds them ready. (Without a running
+    event loop, as in tests and scripts, nothing happens.)"""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    async def fit_all():
+        for change in changes:
+            await asyncio.sleep(0.05)  # let the kernel run cells and slider moves first
+            four_class_run(**change)
+
+    return loop.create_task(fit_all())
+
+
+def _fixed_layout(fig, **margins):
+    """Place the axes by hand: constrained layout would cost two thirds of each redraw,
+    and these figures keep the same axes and labels from one slider position to the next."""
+    fig.set_layout_engine("none")
+    return dict(left=0.13, right=0.97, bottom=0.11, top=0.86, **margins)
+
+
 def _summary(run):
     s = run.scores()
     return f"train {100 * s['accuracy']:.0f}%, test {100 * s['test_accuracy']:.0f}%"
@@ -401,11 +426,14 @@ def width_boundary_explorer(widths=(1, 2, 3, 4, 6, 8, 16, 32, 64), width=8, dept
     def draw(fig, width):
         run = four_class_run(hidden=[width] * depth, l2=l2)
         sizes = [2, *[width] * depth, 4]
-        draw_run(fig.subplots(), run, f"{depth} hidden layers × {width} ReLU units "
+        draw_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
+                 f"{depth} hidden layers × {width} ReLU units "
                  f"({count_parameters(sizes)} parameters)\n{_summary(run)}")
 
     controls = {"width": _selection_slider(widths, width, "units per hidden layer")}
-    return Explorer(draw, controls, figsize=(5.6, 4.6))
+    explorer = Explorer(draw, controls, figsize=(5.6, 4.6))
+    explorer.prefetch = _prefetch([{"hidden": [w] * depth, "l2": l2} for w in widths])
+    return explorer
 
 
 def depth_boundary_explorer(max_depth=MAX_HIDDEN_LAYERS, depth=2, width=8, l2=1e-3):
@@ -414,24 +442,33 @@ def depth_boundary_explorer(max_depth=MAX_HIDDEN_LAYERS, depth=2, width=8, l2=1e
     def draw(fig, depth):
         run = four_class_run(hidden=[width] * depth, l2=l2)
         pieces = linear_regions(run, run.grid(150))
-        draw_run(fig.subplots(), run, f"{depth} hidden layer{'s' * (depth != 1)} × {width} "
+        draw_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
+                 f"{depth} hidden layer{'s' * (depth != 1)} × {width} "
                  f"ReLU units: {pieces} linear piece{'s' * (pieces != 1)}\n{_summary(run)}")
 
     controls = {"depth": slider(depth, 0, max_depth, 1, "hidden layers", continuous=False)}
-    return Explorer(draw, controls, figsize=(5.6, 4.6))
+    explorer = Explorer(draw, controls, figsize=(5.6, 4.6))
+    explorer.prefetch = _prefetch([{"hidden": [width] * d, "l2": l2}
+                                   for d in range(max_depth + 1)])
+    return explorer
 
 
 def l2_boundary_explorer(alphas=L2_STRENGTHS, alpha=1e-3, hidden=(32, 32)):
     """Decision boundary and weights of the slide's network against the L2 strength α."""
     def draw(fig, alpha):
         run = four_class_run(hidden=list(hidden), l2=alpha)
-        ax_boundary, ax_weights = fig.subplots(1, 2, width_ratios=[1.3, 1])
+        layout = _fixed_layout(fig, width_ratios=[1.3, 1], wspace=0.28)
+        layout.update(left=0.08, top=0.9)
+        ax_boundary, ax_weights = fig.subplots(1, 2, gridspec_kw=layout)
         draw_run(ax_boundary, run, f"α = {alpha:g}: {_summary(run)}")
         weights = np.concatenate([layer.weight.data.ravel() for layer in run.model.linears])
         with plots.style():
-            ax_weights.hist(weights, bins=np.linspace(-4, 4, 81), color=plots.PALETTE[0])
-            ax_weights.set(xlabel="weight value", ylabel="number of weights", yscale="log",
-                           title=f"Ω(w) = Σw² = {weight_norm(run.model):.1f}")
+            ax_weights.hist(weights, bins=np.linspace(-4, 4, 81), color=plots.PALETTE[0],
+                            histtype="stepfilled")  # one polygon, not 80 bars: faster
+            ax_weights.set(xlabel="weight value", ylabel="number of weights",
+                           title=f"Ω(w) = Σw² = {weight_norm(run.model):.3g}")
 
     controls = {"alpha": _selection_slider(alphas, alpha, "L2 strength α")}
-    return Explorer(draw, controls, figsize=(9, 4.2))
+    explorer = Explorer(draw, controls, figsize=(9, 4.2))
+    explorer.prefetch = _prefetch([{"hidden": list(hidden), "l2": a} for a in alphas])
+    return explorer

@@ -1,0 +1,185 @@
+"""Refit-and-redraw latency of every explorer in trisep_nn.widgets.
+
+Every name in ``trisep_nn.widgets.__all__`` that builds an Explorer (called
+with its defaults, or with the data its notebook gives it, see ``DATA``) is
+built once; then each of its controls is moved through a few values with
+``.update`` (as a student dragging a slider), and the redraw times the
+explorer records in ``.timings`` are summarised: median and 90th percentile
+over all moves ("first visit"), then the same moves again ("revisit": the
+explorers that cache their fits redraw without refitting). Target: a median
+under 150 ms. Printed as a markdown table.
+
+    python benchmarks/bench_widgets.py            # every explorer
+    python benchmarks/bench_widgets.py playground # only names containing "playground"
+
+Times are wall-clock on this machine; on a shared or busy machine they are
+inflated, so say so when you report them.
+"""
+
+import argparse
+import inspect
+import os
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the tests run: one BLAS thread
+
+import ipywidgets as widgets  # noqa: E402
+import numpy as np  # noqa: E402
+
+TARGET_MS = 150
+CORE = {"Explorer", "slider", "log_slider", "dropdown"}
+
+
+def _data():
+    """Arguments for explorers that need data, as their notebooks give it."""
+    from trisep_nn import data
+
+    def moons():
+        X, y = data.moons(200, noise=0.2, random_state=0)
+        return {"X": X, "y": y}
+
+    def curve():
+        X, y = data.noisy_function(30, noise=0.1, random_state=0)
+        return {"X": X, "y": y}
+
+    def physics_batch():
+        from trisep_nn import vanishing_gradients as vg
+
+        X, y = vg.physics_batch(256, random_state=0)
+        return {"X": X, "y": y}
+
+    def batches():
+        X, y = data.moons(200, noise=0.2, random_state=0)
+        return {"X": X[:120], "y": y[:120], "X_val": X[120:], "y_val": y[120:]}
+
+    return {
+        "learned_basis_explorer": curve,
+        "learning_rate_explorer": moons,
+        "batch_size_explorer": batches,
+        "gradient_explorer": physics_batch,
+        "trained_width_explorer": curve,
+    }
+
+
+def _values(control, n=4):
+    """A few values for a control, spread over its range, the current one last."""
+    current = control.value
+    if isinstance(control, (widgets.SelectionSlider, widgets.Dropdown,
+                            widgets.ToggleButtons, widgets.RadioButtons)):
+        options = list(control._options_values)  # the values behind the labels
+        picks = [o for o in options if o != current]
+        step = max(1, len(picks) // (n - 1)) if picks else 1
+        return picks[::step][: n - 1] + [current]
+    if isinstance(control, widgets.Checkbox):
+        return [not current, current]
+    if isinstance(control, widgets.FloatLogSlider):
+        exps = np.linspace(control.min, control.max, n - 1)
+        return [float(control.base ** e) for e in exps] + [current]
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+        grid = np.linspace(control.min, control.max, n + 1)[1:-1]
+        if isinstance(control, widgets.IntSlider):
+            grid = sorted({int(round(v)) for v in grid} - {current})
+        else:
+            step = control.step or 1e-3
+            grid = [round(float(v) / step) * step for v in grid if not np.isclose(v, current)]
+        return list(grid)[: n - 1] + [current]
+    return []
+
+
+def _moves(explorer):
+    """(name, value) pairs: each control through its values, back to where it was."""
+    moves = []
+    for name, control in explorer.controls.items():
+        if getattr(control, "disabled", False):
+            continue
+        moves += [(name, v) for v in _values(control)]
+    return moves
+
+
+def _stats(seconds):
+    ms = 1000 * np.asarray(seconds)
+    if not len(ms):
+        return float("nan"), float("nan")
+    return float(np.median(ms)), float(np.percentile(ms, 90))
+
+
+def measure(name, factory, data_args):
+    from trisep_nn.widgets import Explorer
+
+    kwargs = {}
+    required = [p.name for p in inspect.signature(factory).parameters.values()
+                if p.default is inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if required:
+        if name not in data_args:
+            return {"name": name, "note": f"skipped: needs {', '.join(required)}"}
+        kwargs = data_args[name]()
+    start = time.perf_counter()
+    explorer = factory(**kwargs)
+    built = time.perf_counter() - start
+    if not isinstance(explorer, Explorer):
+        return None  # a helper, not an explorer
+    moves = _moves(explorer)
+    errors = []
+
+    def run_moves():
+        n = len(explorer.timings)
+        for control, value in moves:
+            explorer.update(**{control: value})
+            if explorer.last_error is not None:
+                errors.append(f"{control}={value!r}: {explorer.last_error!r}")
+        return explorer.timings[n:]
+
+    first, again = run_moves(), run_moves()
+    median, p90 = _stats(first)
+    return {
+        "name": name, "module": factory.__module__, "built": built, "moves": len(first),
+        "median": median, "p90": p90, "revisit": _stats(again)[0], "errors": errors, "note": "",
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("only", nargs="?", default="", help="only names containing this")
+    args = parser.parse_args(argv)
+
+    import trisep_nn.widgets as w
+
+    data_args = _data()
+    rows = []
+    for name in w.__all__:
+        if name in CORE or args.only not in name:
+            continue
+        factory = getattr(w, name)
+        if not callable(factory) or inspect.isclass(factory):
+            continue
+        try:
+            row = measure(name, factory, data_args)
+        except Exception as error:  # report and go on: one broken explorer is a finding
+            row = {"name": name, "note": f"failed: {type(error).__name__}: {error}"}
+        if row is not None:
+            rows.append(row)
+            print(f"  measured {name}", file=sys.stderr)
+
+    print(f"\nRefit-and-redraw latency per explorer move (target: median < {TARGET_MS} ms); "
+          f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}.\n")
+    print("| explorer | notebook module | moves | median (ms) | p90 (ms) | revisit median (ms) "
+          "| built (s) | < 150 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|:---:|")
+    for r in rows:
+        if "median" not in r:
+            print(f"| `{r['name']}` | | | | | | | {r['note']} |")
+            continue
+        ok = "✅" if r["median"] < TARGET_MS else "❌"
+        module = r["module"].rsplit(".", 1)[-1]
+        print(f"| `{r['name']}` | {module} | {r['moves']} | {r['median']:.0f} | {r['p90']:.0f} "
+              f"| {r['revisit']:.0f} | {r['built']:.2f} | {ok} |")
+    for r in rows:
+        for error in r.get("errors", []):
+            print(f"\n- `{r['name']}` showed an error for {error}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
