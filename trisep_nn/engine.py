@@ -712,10 +712,14 @@ def _broadcast_like(a, b):
 
 
 def _softmax_ce_forward(z, labels):
-    """mean over rows of -log softmax(z)[label]; saves the probabilities."""
-    logp = z - _logsumexp(z, axis=1, keepdims=True)
-    loss = -np.mean(logp[np.arange(len(z)), labels])
-    return loss, np.exp(logp)
+    """mean over rows of -log softmax(z)[label] = mean(logsumexp(z) - z[label]);
+    saves the softmax probabilities for the gradient."""
+    shifted = z - np.max(z, axis=1, keepdims=True)  # largest logit 0: exp cannot overflow
+    probs = np.exp(shifted)
+    total = np.sum(probs, axis=1, keepdims=True)
+    loss = np.mean(np.log(total[:, 0]) - shifted[np.arange(len(z)), labels])
+    probs /= total
+    return loss, probs
 
 
 def _softmax_ce_grad(g, probs, labels):
