@@ -254,7 +254,7 @@ def deep_sizes(width, depth):
     return [1] + [int(width)] * int(depth) + [1]
 
 
-def fit_sawtooth(sizes, k, n_restarts=2, epochs=1500, lr=0.01, n_samples=256,
+def fit_sawtooth(sizes, k, n_restarts=3, epochs=1500, lr=0.01, n_samples=256,
                  random_state=0):
     """Train ``MLP(sizes)`` (ReLU, He init) on the sawtooth with Adam, full batch.
 
@@ -269,8 +269,8 @@ def fit_sawtooth(sizes, k, n_restarts=2, epochs=1500, lr=0.01, n_samples=256,
     from different seeds and keep the best: we ask what the *architecture* can
     learn, not how lucky one start was.
 
-    Returns ``(model, mse)``: the best network and its mean squared error on a
-    fine grid of [0, 1].
+    Returns ``(model, mse, all_mse)``: the best network, its mean squared error on
+    a fine grid of [0, 1], and the errors of all the restarts.
     """
     from .nn import MLP
     from .train import fit
@@ -278,7 +278,7 @@ def fit_sawtooth(sizes, k, n_restarts=2, epochs=1500, lr=0.01, n_samples=256,
     X, y = sawtooth_data(k, n_samples)
     x_fine = np.linspace(0, 1, 2001)
     y_fine = sawtooth(x_fine, k)
-    best = (None, np.inf)
+    best, all_mse = (None, np.inf), []
     for restart in range(n_restarts):
         seed = int(np.random.default_rng([random_state, restart]).integers(2**31))
         model = MLP(sizes, activation="relu", random_state=seed)
@@ -291,9 +291,10 @@ def fit_sawtooth(sizes, k, n_restarts=2, epochs=1500, lr=0.01, n_samples=256,
         first.bias.data[...] = first.bias.data - first.weight.data[0]
         first.weight.data[...] = 2 * first.weight.data
         mse = float(np.mean((network_output(model, x_fine) - y_fine) ** 2))
+        all_mse.append(mse)
         if mse < best[1]:
             best = (model, mse)
-    return best
+    return best[0], best[1], all_mse
 
 
 def spread_kinks(model, low=0.0, high=1.0, random_state=None):
@@ -316,16 +317,19 @@ def depth_vs_width(k, shallow_widths, deep_configs, **fit_kwargs):
     given ``(width, depth)`` on the sawtooth of ``k`` folds.
 
     Returns a dict with, for ``"shallow"`` and ``"deep"``, a list of records
-    ``{"sizes", "n_params", "mse", "pieces"}`` (pieces of the trained network on [0, 1]).
+    ``{"sizes", "n_params", "mse", "pieces", "model", "all_mse"}``: the best of the
+    restarts (its error, its pieces on [0, 1], the network itself) and the errors of
+    all restarts.
     """
     x_fine = np.linspace(0, 1, 20001)
     result = {"shallow": [], "deep": []}
     configs = [("shallow", [1, int(m), 1]) for m in shallow_widths]
     configs += [("deep", deep_sizes(w, d)) for w, d in deep_configs]
     for kind, sizes in configs:
-        model, mse = fit_sawtooth(sizes, k, **fit_kwargs)
+        model, mse, all_mse = fit_sawtooth(sizes, k, **fit_kwargs)
         result[kind].append({
-            "sizes": sizes, "n_params": count_parameters(model), "mse": mse,
+            "sizes": sizes, "n_params": count_parameters(model), "mse": mse, "model": model,
+            "all_mse": all_mse,
             "pieces": count_linear_pieces(x_fine, network_output(model, x_fine)),
         })
     return result
