@@ -29,13 +29,15 @@ _EXPORTS = {
     "jvp": "autodiff",
     "jacobian_forward": "autodiff",
     "jacobian_reverse": "autodiff",
-    "gradcheck": "gradcheck",
+    "gradcheck": "gradient_check",
     "draw_graph": "graph",
 }
 
-# Submodules reachable as attributes, e.g. `trisep_nn.nn.MLP`.
+# Submodules reachable as attributes, e.g. `trisep_nn.nn.MLP`. (The function
+# `gradcheck` lives in `gradient_check`: a module of the same name as the function
+# would replace it on the package as soon as it was imported.)
 _SUBMODULES = {
-    "engine", "autodiff", "gradcheck", "graph", "nn", "losses", "optim", "train",
+    "engine", "autodiff", "gradient_check", "graph", "nn", "losses", "optim", "train",
     "instrument", "estimators", "data", "plots", "widgets", "checks", "doctor",
 }
 

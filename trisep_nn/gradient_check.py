@@ -23,8 +23,6 @@ round-off: about 1e-10 in float64 with eps = 1e-6. A correct gradient
 therefore agrees to many digits; a wrong one is typically off by O(1).
 """
 
-import sys
-import types
 
 import numpy as np
 
@@ -139,14 +137,3 @@ def gradcheck(f, *arrays, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0, names=None):
             "passed": bool(np.all(abs_err <= atol + rtol * np.abs(num))),
         })
     return GradcheckReport(rows, analytic, numeric, eps, atol, rtol)
-
-
-class _CallableModule(types.ModuleType):
-    """`trisep_nn.gradcheck` names both this module and the function in it.
-    Whichever of the two a user gets, calling it runs the check."""
-
-    def __call__(self, *args, **kwargs):
-        return gradcheck(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
