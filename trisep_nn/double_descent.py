@@ -243,6 +243,14 @@ class DoubleDescent:
         x_plot = np.linspace(0, 1, 400) if x_plot is None else np.asarray(x_plot, dtype=float)
         return x, y, x_plot, features.transform(x_plot, n_features) @ w
 
+    def smallest_singular_values(self):
+        """Smallest (kept) singular value of Φ, shape (n_draws, len(n_features)).
+
+        It dips to nearly 0 at p = n: a square random matrix is nearly singular
+        (for random matrices it scales like |√p - √n|, Marchenko-Pastur), and the
+        minimum-norm fit divides by it."""
+        return np.array([[fit[2][-1] for fit in per_p] for per_p in self._fits])
+
     def curve(self, noise=0.2, ridge=0.0):
         """Median over the draws of :meth:`risks`: one value per feature count."""
         return {key: np.median(value, axis=0) for key, value in self.risks(noise, ridge).items()}

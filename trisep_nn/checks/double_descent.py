@@ -26,7 +26,7 @@ def _as_vector(w, p, what):
 
 
 def check_min_norm_solution(w, Phi, y, rtol=1e-6, what="w"):
-    """Exercises 12.1 and 12.3: ``w`` must interpolate (Φw = y) with the smallest ‖w‖.
+    """Exercises 12.1 and 12.2: ``w`` must interpolate (Φw = y) with the smallest ‖w‖.
 
     ``rtol`` is the relative tolerance on both (looser for gradient descent).
     """
@@ -59,7 +59,7 @@ def check_min_norm_solution(w, Phi, y, rtol=1e-6, what="w"):
 
 
 def check_ridge_fit(fn):
-    """Exercise 12.2: ``fn(Phi, y, lam)`` minimises ‖Φw - y‖² + λ‖w‖² (via lstsq)."""
+    """Exercise 12.3: ``fn(Phi, y, lam)`` minimises ‖Φw - y‖² + λ‖w‖² (via lstsq)."""
     if not_answered(fn, "ridge_fit"):
         return False
     rng = np.random.default_rng(12)
