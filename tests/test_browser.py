@@ -192,6 +192,36 @@ def lab(browser, tmp_path_factory):
         process.wait()
 
 
+class Workspace:
+    """One browser tab with JupyterLab loaded, reused notebook after notebook (loading
+    the JupyterLab app takes seconds); replaced by a fresh tab after a failure."""
+
+    def __init__(self, browser):
+        self.browser, self.page, self.console = browser, None, []
+
+    def get(self):
+        if self.page is None:
+            self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+            self.page.set_default_timeout(30_000)
+            self.page.on("console", lambda m: self.console.append(m.text)
+                         if m.type == "error" else None)
+            self.page.on("pageerror", lambda e: self.console.append(str(e)))
+        self.console.clear()
+        return self.page
+
+    def discard(self):
+        if self.page is not None:
+            self.page.close()
+        self.page = None
+
+
+@pytest.fixture(scope="session")
+def workspace(browser, lab):
+    tabs = Workspace(browser)
+    yield tabs
+    tabs.discard()
+
+
 # --------------------------------------------------------------------------- #
 # What the page says (JavaScript evaluated in the browser)
 # --------------------------------------------------------------------------- #
@@ -301,8 +331,17 @@ def _menu(page, menu, item):
 
 
 def _open(page, lab, notebook_path):
-    page.goto(f"{lab.url}/lab/tree/{notebook_path}?reset&token={lab.token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+    if not page.url.startswith(lab.url):  # a new tab: load JupyterLab with this notebook
+        page.goto(f"{lab.url}/lab/tree/{notebook_path}?reset&token={lab.token}")
+    else:  # JupyterLab is loaded: open the notebook as a student would
+        _menu(page, "File", "Open from Path…")
+        field = page.locator(".jp-Dialog input")
+        field.fill(notebook_path)
+        field.press("Enter")
+    name = notebook_path.rsplit("/", 1)[-1]
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first.wait_for(
+        timeout=60_000)
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).first.wait_for()
     open_sidebar = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     if open_sidebar.count():  # fold the file browser away: more notebook on the screenshot
         open_sidebar.first.click()
@@ -468,6 +507,18 @@ def _train_and_stop(button, name):
     assert box.evaluate(JS_PICTURE) == settled, f"{name}: the picture kept changing after Stop"
 
 
+def _close(page):
+    """Close the notebook's tab (File → Close Tab), discarding unsaved changes."""
+    _menu(page, "File", "Close Tab")
+    discard = page.locator(".jp-Dialog button", has_text="Discard")
+    try:
+        discard.first.wait_for(timeout=1_000)
+        discard.first.click()
+    except Exception:  # no dialog: nothing was unsaved
+        pass
+    page.locator(".jp-NotebookPanel").first.wait_for(state="detached", timeout=10_000)
+
+
 def _screenshot(page, notebook):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # the Playground if there is one, else the first explorer, else the top
@@ -485,28 +536,102 @@ def _screenshot(page, notebook):
 # --------------------------------------------------------------------------- #
 # The test: one per notebook
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab(notebook, lab, browser):
-    notebook_path = notebook.relative_to(ROOT).as_posix()
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    console = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console.append(str(e)))
-    page.set_default_timeout(30_000)
+def _check_notebook(page, lab, notebook_path):
+    """Everything a notebook must pass in the browser; returns the time of each phase."""
+    name = notebook_path.rsplit("/", 1)[-1]
+    phases, start = {}, time.perf_counter()
+
+    def phase(label):
+        nonlocal start
+        phases[label] = time.perf_counter() - start
+        start = time.perf_counter()
+
+    _open(page, lab, notebook_path)
+    phase("open + kernel")
+    _run_all(page, lab, notebook_path)
+    phase("run all")
+    _assert_no_problems(page, f"{name} shows errors after Run All")
+    _assert_every_cell_ran(_save_and_read(page, lab, notebook_path))
+    phase("checks + save")
+    n_explorers = _move_sliders(page)
+    phase(f"{n_explorers} explorer(s)")
+    if _train_live(page):
+        phase("train/stop")
+    _assert_no_problems(page, f"{name} shows errors after moving its sliders")
+    return phases
+
+
+def _finish(page, workspace, lab, notebook_path, passed):
     try:
-        _open(page, lab, notebook_path)
-        _run_all(page, lab, notebook_path)
-        _assert_no_problems(page, f"{notebook.name} shows errors after Run All")
-        _assert_every_cell_ran(_save_and_read(page, lab, notebook_path))
-        _move_sliders(page)
-        _train_live(page)
-        _assert_no_problems(page, f"{notebook.name} shows errors after moving its sliders")
+        if passed:
+            _close(page)
+    except Exception:
+        passed = False
+    if not passed:  # start the next notebook from a fresh tab
+        workspace.discard()
+    lab.shutdown_sessions(notebook_path)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_in_jupyterlab(notebook, lab, workspace):
+    notebook_path = notebook.relative_to(ROOT).as_posix()
+    page = workspace.get()
+    passed = False
+    try:
+        phases = _check_notebook(page, lab, notebook_path)
+        print(f"{notebook.name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
+        passed = True
     except AssertionError as error:
-        hint = "\n".join(console[-10:])
+        hint = "\n".join(workspace.console[-10:])
         raise AssertionError(
             f"{notebook.name}: {error}" + (f"\n\nbrowser console errors:\n{hint}" if hint else "")
         ) from None
     finally:
         _screenshot(page, notebook)
-        page.close()
-        lab.shutdown_sessions(notebook_path)
+        _finish(page, workspace, lab, notebook_path, passed)
+
+
+# --------------------------------------------------------------------------- #
+# The harness itself must be able to fail: notebooks with the faults it hunts
+# --------------------------------------------------------------------------- #
+BROKEN = {
+    "error_in_a_cell": (
+        ["print('fine')", "raise ValueError('boom in cell two')", "print('never runs')"],
+        r"cell 2: error output:[\s\S]*ValueError[\s\S]*boom in cell two"),
+    "traceback_inside_a_widget": (
+        ["import ipywidgets as widgets\nout = widgets.Output()\ndisplay(out)\n"
+         "with out:\n    1 / 0"],
+        r"ZeroDivisionError"),
+    "picture_ignores_its_slider": (
+        ["from trisep_nn.widgets import Explorer, slider\n"
+         "Explorer(lambda fig, k: fig.subplots().plot([0, 1]), {'k': slider(1, 0, 5)})"],
+        r"explorer 1 of 1: its picture did not change"),
+    "explorer_error_message": (
+        ["from trisep_nn.widgets import Explorer, slider\n"
+         "def draw(fig, k):\n    raise RuntimeError('no data for k')\n"
+         "Explorer(draw, {'k': slider(1, 0, 5)})"],
+        r"Could not draw with"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(BROKEN))
+def test_the_harness_catches(fault, lab, workspace, monkeypatch):
+    import nbformat
+
+    sources, expected = BROKEN[fault]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                  "name": "python3"}}
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {fault}")] + [
+        nbformat.v4.new_code_cell(src) for src in sources]
+    notebook_path = f"harness_{fault}.ipynb"
+    nbformat.write(nb, lab.root / notebook_path)
+    monkeypatch.setattr(sys.modules[__name__], "SLIDER_TIMEOUT_S", 3.0)
+    page = workspace.get()
+    caught = False
+    try:
+        with pytest.raises(AssertionError, match=expected):
+            _check_notebook(page, lab, notebook_path)
+        caught = True
+    finally:
+        _finish(page, workspace, lab, notebook_path, passed=caught)  # close the tab, keep the app
