@@ -32,12 +32,13 @@ def landscape_explorer(model, X, y, normalization="filter", rescale=1.0, seed=0,
         state["surface"] = Z
         ax_map, ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1]})
         levels = np.geomspace(Z.min(), max(Z.max(), Z.min() * 1.01), 15)
-        cs = ax_map.contourf(a, a, Z, levels=levels, cmap="viridis_r")
+        cs = ax_map.contourf(a, a, Z, levels=levels, cmap="viridis_r", norm="log")
         ax_map.contour(a, a, Z, levels=levels, colors="k", linewidths=0.3)
         ax_map.plot(0, 0, "r*", ms=10)
-        fig.colorbar(cs, ax=ax_map, label="training loss", format="%.2g")
+        # five labelled levels, not fifteen: tick labels dominate the redraw time
+        fig.colorbar(cs, ax=ax_map, format="%.2g", ticks=levels[::3])
         ax_map.set(xlabel="α (direction δ)", ylabel="β (direction η)",
-                   title=f"{normalization}-normalised, layer 1 ×{rescale:g}")
+                   title=f"training loss, {normalization}-normalised, layer 1 ×{rescale:g}")
         ax_cut.plot(a, Z[n_grid // 2], "o-", ms=3, label="β = 0")
         ax_cut.plot(a, Z[:, n_grid // 2], "s-", ms=3, label="α = 0")
         ax_cut.set(xlabel="α or β", ylabel="training loss", yscale="log",
