@@ -295,15 +295,19 @@ JS_TAG_EXPLORERS = """() => {
 JS_PICTURE = """async root => {
   const hex = buf => Array.from(new Uint8Array(buf))
     .map(b => b.toString(16).padStart(2, '0')).join('');
+  const read = async img => {
+    // A widget revokes its old blob URL when a new picture arrives (live training
+    // can do that between reading src and fetching it): read the current one again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const src = img.src;
+      if (!src.startsWith('blob:')) return new TextEncoder().encode(src);
+      try { return await (await fetch(src)).arrayBuffer(); } catch (e) { /* replaced */ }
+    }
+    return new TextEncoder().encode('unreadable ' + img.src);
+  };
   const parts = [];
   for (const img of root.querySelectorAll('img')) {
-    let bytes;
-    if (img.src.startsWith('blob:')) {
-      bytes = await (await fetch(img.src)).arrayBuffer();
-    } else {
-      bytes = new TextEncoder().encode(img.src);
-    }
-    parts.push(hex(await crypto.subtle.digest('SHA-256', bytes)));
+    parts.push(hex(await crypto.subtle.digest('SHA-256', await read(img))));
   }
   return parts.join('|');
 }"""
