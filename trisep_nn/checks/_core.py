@@ -28,6 +28,26 @@ def not_answered(answer, what):
     return False
 
 
+def call_student(fn, what, *args):
+    """Run a student's function; return its result as a float array, or None
+    after saying why it cannot be used (it raised, returned None, or returned
+    something that is not numbers). Never raises."""
+    try:
+        with np.errstate(all="ignore"):
+            value = fn(*args)
+    except Exception as error:  # the student's code: report, never raise
+        _say(WRONG, f"{what} raised {type(error).__name__}: {error}")
+        return None
+    if value is None:
+        _say(TODO, f"{what} returned None: finish writing it, then run the check again.")
+        return None
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _say(WRONG, f"{what} returned {type(value).__name__}, not numbers.")
+        return None
+
+
 def check_array(answer, expected, what, rtol=1e-6, atol=1e-9):
     """Compare an array answer with the expected one and say what is off.
 

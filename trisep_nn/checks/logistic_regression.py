@@ -8,7 +8,7 @@ missing σ) so the verdict names the slip.
 
 import numpy as np
 
-from ._core import OK, TODO, WRONG, _say, check_array, not_answered
+from ._core import OK, WRONG, _say, call_student, check_array, not_answered
 
 __all__ = ["check_cross_entropy", "check_gradient", "check_logit"]
 
@@ -29,24 +29,6 @@ def _cases():
     return cases
 
 
-def _call(fn, what, *args):
-    """(value, ok): the student's result, or a printed reason it could not be used."""
-    try:
-        with np.errstate(all="ignore"):
-            value = fn(*args)
-    except Exception as error:  # the student's code: report, never raise
-        _say(WRONG, f"{what} raised {type(error).__name__}: {error}")
-        return None, False
-    if value is None:
-        _say(TODO, f"{what} returned None: finish writing it, then run the check again.")
-        return None, False
-    try:
-        return np.asarray(value, dtype=float), True
-    except (TypeError, ValueError):
-        _say(WRONG, f"{what} returned {type(value).__name__}, expected numbers.")
-        return None, False
-
-
 def _close(a, b, rtol=1e-6):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, rtol=rtol)
@@ -64,8 +46,8 @@ def check_cross_entropy(cross_entropy):
     if not_answered(cross_entropy, "cross_entropy"):
         return False
     for w, X, y in _cases():
-        got, ok = _call(cross_entropy, what, w, X, y)
-        if not ok:
+        got = call_student(cross_entropy, what, w, X, y)
+        if got is None:
             return False
         expected = _cross_entropy(w, X, y)
         if got.size != 1:
@@ -110,8 +92,8 @@ def check_gradient(gradient):
     if not_answered(gradient, "gradient"):
         return False
     for w, X, y in _cases():
-        got, ok = _call(gradient, what, w, X, y)
-        if not ok:
+        got = call_student(gradient, what, w, X, y)
+        if got is None:
             return False
         expected = _gradient(w, X, y)
         if _close(got, expected):
@@ -147,14 +129,14 @@ def check_logit(logit):
     if not_answered(logit, "logit"):
         return False
     p = np.array([0.1, 0.5, 0.9, 0.99])
-    got, ok = _call(logit, what, p)
-    if not ok:
+    got = call_student(logit, what, p)
+    if got is None:
         return False
     expected = np.log(p / (1 - p))
     if _close(got, expected):
         z = np.linspace(-5, 5, 11)
-        back, ok = _call(logit, what, _sigmoid(z))
-        if not ok:
+        back = call_student(logit, what, _sigmoid(z))
+        if back is None:
             return False
         if _close(back, z, rtol=1e-6):
             _say(OK, f"{what}: correct, and logit(σ(z)) = z. p = 0.9 is reached at "

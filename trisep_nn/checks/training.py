@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import backprop as bp
-from ._core import OK, TODO, WRONG, _say, check_array, not_answered
+from ._core import OK, WRONG, _say, call_student, check_array, not_answered
 
 __all__ = ["check_grad_w", "check_grad_U", "check_early_stopping", "EARLY_STOPPING_VAL_LOSS"]
 
@@ -20,19 +20,7 @@ def _call(fn, name):
     if not_answered(fn, name):
         return None
     X, y, U, w = _problem()
-    try:
-        got = fn(X.copy(), y.copy(), U.copy(), w.copy())
-    except Exception as error:
-        _say(WRONG, f"{name}(X, y, U, w) raised {type(error).__name__}: {error}")
-        return None
-    if got is None:
-        _say(TODO, f"{name} returned None: finish writing it, then run the check again.")
-        return None
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        _say(WRONG, f"{name} should return an array of numbers, got {type(got).__name__}.")
-        return None
+    return call_student(fn, f"{name}(X, y, U, w)", X.copy(), y.copy(), U.copy(), w.copy())
 
 
 def _close(a, b):

@@ -5,29 +5,11 @@ import functools
 import numpy as np
 
 from .. import universal_approximation as ua
-from ._core import OK, TODO, WRONG, _say, check_array, not_answered
+from ._core import OK, WRONG, _say, call_student, check_array, not_answered
 
 __all__ = ["check_sigmoid_bump", "check_relu_bump", "check_units_needed"]
 
 _X = np.linspace(-1.0, 2.0, 61)
-
-
-def _call(fn, what, *args):
-    """(array, None) or (None, printed) — never raises."""
-    try:
-        with np.errstate(all="ignore"):
-            out = fn(*args)
-    except Exception as error:
-        _say(WRONG, f"{what} raised {type(error).__name__}: {error}")
-        return None, True
-    if out is None:
-        _say(TODO, f"{what} returned None: finish writing it, then run the check again.")
-        return None, True
-    try:
-        return np.asarray(out, dtype=float), None
-    except (TypeError, ValueError):
-        _say(WRONG, f"{what} returned {type(out).__name__}, not numbers.")
-        return None, True
 
 
 def check_sigmoid_bump(fn):
@@ -36,8 +18,8 @@ def check_sigmoid_bump(fn):
         return False
     cases = [(0.0, 1.0, 50.0), (0.2, 0.5, 20.0), (-0.5, 1.5, 5.0)]
     for left, right, s in cases:
-        got, failed = _call(fn, "sigmoid_bump", _X, left, right, s)
-        if failed:
+        got = call_student(fn, "sigmoid_bump", _X, left, right, s)
+        if got is None:
             return False
         expected = ua.sigmoid_bump(_X, left, right, s)
         what = f"sigmoid_bump(x, left={left}, right={right}, steepness={s})"
@@ -71,8 +53,8 @@ def check_relu_bump(fn):
     if not_answered(fn, "relu_bump"):
         return False
     for left, right in [(0.0, 1.0), (0.2, 0.6), (-0.5, 1.5)]:
-        got, failed = _call(fn, "relu_bump", _X, left, right)
-        if failed:
+        got = call_student(fn, "relu_bump", _X, left, right)
+        if got is None:
             return False
         expected = ua.relu_bump(_X, left, right)
         what = f"relu_bump(x, left={left}, right={right})"
