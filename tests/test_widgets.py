@@ -396,3 +396,26 @@ def test_linear_regions_match_a_direct_count():
     patterns = {tuple(row) for row in (((G - run.mean) / run.scale) @ W + b > 0)}
     assert db.linear_regions(run, G) == len(patterns) <= 1 + 4 + 6  # ≤ 1 + k + C(k, 2)
     assert db.linear_regions(db.TrainingRun(n_samples=60, hidden=[]), G) == 1
+
+
+def test_layout_is_reused_only_while_nothing_it_depends_on_changes():
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    def draw(fig, panels, label, scale):
+        for ax in np.atleast_1d(fig.subplots(1, panels)):
+            ax.plot([0, 1], [0, scale])
+            ax.set_ylabel(label)
+
+    explorer = Explorer(draw, {"panels": slider(1, 1, 2), "label": dropdown(["y", "y\n[GeV]"]),
+                               "scale": slider(1.0, 0.5, 2.0, 0.5)})
+    laid_out = lambda: isinstance(explorer.figure.get_layout_engine(), ConstrainedLayoutEngine)
+    assert laid_out()  # the first drawing computes the layout
+    explorer.update(scale=1.5)  # same panels, labels and tick widths: the layout is reused
+    assert not laid_out()
+    reused = explorer.figure.axes[0].get_position().bounds
+    explorer.update(label="y\n[GeV]")  # a two-line label needs a wider margin
+    assert laid_out()
+    assert explorer.figure.axes[0].get_position().x0 > reused[0]
+    explorer.update(panels=2)
+    assert laid_out() and len(explorer.figure.axes) == 2
+    assert explorer.last_error is None

@@ -36,6 +36,7 @@ import ipywidgets as widgets
 from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 
 class Explorer:
@@ -70,6 +71,7 @@ class Explorer:
         self.last_error = None
         self.timings = []
         self._quiet = False
+        self._layout = None  # (signature, axes positions) of the last constrained layout
         width = round(figsize[0] * self.figure.dpi)  # shown 1:1, never wider than the page
         self._image = widgets.Image(
             format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%")
@@ -109,9 +111,12 @@ class Explorer:
         """Draw the figure for the current values and show it in place."""
         start = time.perf_counter()
         self.figure.clear()
+        self.figure.set_layout_engine("constrained")
         try:
             self.draw(self.figure, **self.values)
+            self._reuse_layout()
             self._show_figure()  # rendering can fail too (e.g. bad mathtext in a label)
+            self._remember_layout()
         except Exception as error:  # shown to the student, kept for tests
             self.last_error = error
             self._message.value = (
@@ -131,6 +136,43 @@ class Explorer:
         return bytes(self._image.value)
 
     # -- plumbing -----------------------------------------------------------
+    # Matplotlib's constrained layout costs a third of a typical redraw. Moving a
+    # slider rarely changes what the layout depends on (which panels there are,
+    # how many lines their labels and titles take, how wide the tick labels
+    # are), so when none of that changed we put the axes where the last layout
+    # put them instead of computing it again.
+    def _layout_signature(self):
+        """What the layout depends on: the panels, which labels they carry and
+        how many lines those take, legends, and the widest y tick label."""
+        def lines(text):
+            return text.count("\n") + 1 if text else 0
+
+        def describe(ax):
+            spec = ax.get_subplotspec()
+            ticks = [t.get_text() for t in ax.get_yticklabels()]
+            return (spec.get_geometry() if spec else None, ax.get_label(),
+                    lines(ax.get_xlabel()), lines(ax.get_ylabel()), lines(ax.get_title()),
+                    ax.get_legend() is not None, max(map(len, ticks), default=0))
+
+        suptitle = self.figure._suptitle
+        return (tuple(map(describe, self.figure.axes)), len(self.figure.legends),
+                lines(suptitle.get_text()) if suptitle else 0)
+
+    def _reuse_layout(self):
+        if self._layout is None or self.figure.get_layout_engine() is None:
+            return
+        signature, positions = self._layout
+        if signature != self._layout_signature():
+            return
+        self.figure.set_layout_engine("none")
+        for ax, position in zip(self.figure.axes, positions):
+            ax.set_position(position)
+
+    def _remember_layout(self):
+        if isinstance(self.figure.get_layout_engine(), ConstrainedLayoutEngine):
+            positions = [ax.get_position(original=True) for ax in self.figure.axes]
+            self._layout = self._layout_signature(), positions
+
     def _show_figure(self):
         buffer = io.BytesIO()
         # print_png draws once; savefig would draw twice (a layout pass, then the picture)
