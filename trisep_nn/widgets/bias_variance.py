@@ -8,9 +8,11 @@
 import functools
 
 import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
-from ..bias_variance import bias_variance_decomposition
+from ..bias_variance import X_RANGE, decompose, draw_training_sets, polynomial_fit_predict_many
 from ._core import Explorer, slider
 
 __all__ = ["bias_variance_explorer"]
@@ -22,6 +24,7 @@ _TERMS = (  # attribute, label, colour, line style
     ("noise", "noise", "0.4", ":"),
     ("total", "noise + bias² + variance", "k", "-"),
 )
+_Y_TICKS = (1e-4, 1e-2, 1)
 
 
 def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, noise=0.1,
@@ -40,12 +43,21 @@ def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, 
     """
     degrees = np.arange(1, max_degree + 1)
 
+    @functools.lru_cache(maxsize=64)
+    def experiment(n):
+        # What bias_variance_decomposition(d, n, ..., random_state=[random_state, n]) draws,
+        # drawn once per size and shared by every degree (the same numbers, in the same order).
+        rng = np.random.default_rng([random_state, int(n)])
+        X, Y = draw_training_sets(n_datasets, int(n), noise, data.cosine, rng)
+        x_eval = np.linspace(*X_RANGE, 60)
+        f_eval = data.cosine(x_eval)
+        return X, Y, x_eval, f_eval, f_eval + noise * rng.standard_normal((n_datasets, 60))
+
     @functools.lru_cache(maxsize=512)
     def measure(d, n):
-        return bias_variance_decomposition(
-            int(d), n_train=int(n), n_datasets=n_datasets, noise=noise, n_test=60,
-            random_state=[random_state, int(n)],
-        )
+        X, Y, x_eval, f_eval, y_eval = experiment(n)
+        return decompose(polynomial_fit_predict_many(int(d), X, Y, x_eval), f_eval, y_eval,
+                         x=x_eval)
 
     def draw_terms(ax, x, results, current, xlabel):
         for name, label, color, ls in _TERMS:
@@ -55,19 +67,24 @@ def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, 
         ax.axvline(current, color="0.35", ls="--", lw=1)
         ax.set_yscale("log")
         ax.set_ylim(noise**2 / 1000, 30)
+        ax.set_yticks(_Y_TICKS)  # every other decade: tick labels cost more than the data
         ax.set_xlabel(xlabel)
-        ax.minorticks_off()  # log axes' minor ticks cost more to lay out than all the data
+        ax.minorticks_off()
 
     def draw(fig, degree, n_train):
         here = measure(degree, n_train)
         with plots.style():
             ax_fit, ax_deg, ax_n = fig.subplots(1, 3)
-            for h in here.predictions[:n_shown]:
-                ax_fit.plot(here.x, h, color=plots.PALETTE[5], lw=0.8, alpha=0.5)
+            ax_n.sharey(ax_deg)  # the same error scale, labelled once
+            ax_n.tick_params(labelleft=False)
+            fits = here.predictions[:n_shown]  # one collection: far cheaper than a line each
+            ax_fit.add_collection(LineCollection(
+                np.stack([np.broadcast_to(here.x, fits.shape), fits], axis=-1),
+                color=plots.PALETTE[5], lw=0.8, alpha=0.5))
             ax_fit.plot([], [], color=plots.PALETTE[5], lw=0.8, label="fits h(x), one per set")
             ax_fit.plot(here.x, here.h_bar, color=plots.PALETTE[1], lw=2.2, label="mean h̄(x)")
             ax_fit.plot(here.x, data.cosine(here.x), "k--", lw=1.5, label="truth ȳ(x)")
-            ax_fit.set_ylim(-2, 2)
+            ax_fit.set(ylim=(-2, 2), xticks=(0, 0.5, 1), yticks=(-2, 0, 2))  # few labels: cheap
             ax_fit.set_xlabel("x")
             ax_fit.set_ylabel("y")
             ax_fit.set_title(f"degree {degree}, n = {n_train}: bias² {here.bias2:.2g}, "
@@ -76,6 +93,7 @@ def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, 
 
             draw_terms(ax_deg, degrees, [measure(d, n_train) for d in degrees], degree,
                        "polynomial degree")
+            ax_deg.xaxis.set_major_locator(MaxNLocator(4, integer=True))
             ax_deg.set_ylabel("mean squared error")
             ax_deg.set_title(f"vs complexity (n = {n_train})", fontsize=10)
             ax_deg.legend(loc="upper left", fontsize=8)
