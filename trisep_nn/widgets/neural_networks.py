@@ -6,12 +6,21 @@ sliders and draws the learned basis functions next to the fit.
 """
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from .. import learned_basis as lb
 from ..nn import MLP
 from ._core import Explorer, slider
 
 __all__ = ["learned_basis_explorer"]
+
+
+class _PaddedFormatter(ScalarFormatter):
+    """Tick labels padded to one width with figure spaces, so that the explorer can
+    reuse its layout when the weights' scale changes (−6 ... 6 vs −20 ... 20)."""
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).rjust(4, "\u2007")
 
 
 def learned_basis_explorer(X, y, truth=None, max_hidden=8, n_hidden=3, seed=0, max_iter=500):
@@ -45,7 +54,7 @@ def learned_basis_explorer(X, y, truth=None, max_hidden=8, n_hidden=3, seed=0, m
         ax_basis, ax_terms, ax_fit = fig.subplots(1, 3)
         lb.plot_basis_1d(ax_basis, grid, Phi)
         ax_basis.set(xlabel="x", ylabel="φ_j(x) = σ(u_j x + c_j)", ylim=(-0.05, 1.05),
-                     title=f"{n_hidden} learned basis function(s)")
+                     yticks=(0, 0.5, 1), title=f"{n_hidden} learned basis function(s)")
         lb.plot_basis_1d(ax_terms, grid, Phi, weights=w)
         ax_terms.axhline(b[0], color="0.4", ls=":", label=f"constant b = {b[0]:.2f}")
         ax_terms.set(xlabel="x", ylabel="w_j φ_j(x)", title="weighted: h(x) = their sum + b")
@@ -58,6 +67,11 @@ def learned_basis_explorer(X, y, truth=None, max_hidden=8, n_hidden=3, seed=0, m
         ax_fit.set(xlabel="x", ylabel="y", ylim=(y.min() - 0.3 * span, y.max() + 0.3 * span),
                    title=f"fit: training MSE {result['loss']:.4f}")
         ax_fit.legend(loc="lower left", fontsize=8)
+        for ax in (ax_basis, ax_terms, ax_fit):  # tick labels cost more than the curves
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+        for ax in (ax_terms, ax_fit):
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax_terms.yaxis.set_major_formatter(_PaddedFormatter())
 
     explorer = Explorer(
         draw,
