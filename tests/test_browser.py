@@ -58,7 +58,9 @@ LAB_SETTINGS = {
 
 
 # --------------------------------------------------------------------------- #
-# Session fixtures: one browser, one JupyterLab server
+# Module fixtures: one browser, one JupyterLab server for all the notebooks. Module,
+# not session, scope: Playwright's sync API keeps an asyncio loop running in the main
+# thread until it stops, and later tests (the Playground's) need to run their own.
 # --------------------------------------------------------------------------- #
 def _unavailable(reason):
     """Skip where the browser is missing; in CI that is a failure."""
@@ -67,7 +69,7 @@ def _unavailable(reason):
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         _unavailable(f"{CHROMIUM} is absent (install Debian's chromium: apt-get install chromium)")
@@ -131,7 +133,7 @@ class Lab:
             return "(no server log)"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(browser, tmp_path_factory):
     base = tmp_path_factory.mktemp("jupyterlab")
     root = base / "course"
@@ -215,7 +217,7 @@ class Workspace:
         self.page = None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def workspace(browser, lab):
     tabs = Workspace(browser)
     yield tabs
