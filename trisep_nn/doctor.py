@@ -16,7 +16,7 @@ PACKAGES = [
     "numpy", "scipy", "matplotlib", "scikit-learn", "ipywidgets",
     "jupyterlab_widgets", "jupyterlab", "ipykernel",
 ]
-SETUP = "python -m pip install -r requirements.txt  (from the course folder)"
+SETUP = "python -m pip install -r requirements.txt"
 
 
 def _version(name):
@@ -48,7 +48,7 @@ def diagnose():
 
     missing = [name for name, version in rows if version is None]
     if missing:
-        problems.append(f"missing {', '.join(missing)}: run `{SETUP}`")
+        problems.append(f"missing {', '.join(missing)}: run `{SETUP}` in the course folder")
 
     if found["ipywidgets"] and found["jupyterlab_widgets"]:
         ok, wanted = _widgets_match(found["ipywidgets"], found["jupyterlab_widgets"])
