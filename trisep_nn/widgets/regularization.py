@@ -21,6 +21,7 @@ from ._core import Explorer, dropdown, log_slider
 
 __all__ = ["regularization_explorer", "geometry_explorer"]
 
+_W_TICKS = (-10, -1, -0.1, 0, 0.1, 1, 10)
 _PENALTIES = {"L2 (ridge): Ω = ‖w‖²": "l2", "L1 (lasso): Ω = ‖w‖₁": "l1"}
 
 
@@ -63,6 +64,7 @@ def regularization_explorer(alpha=1e-2, kind="l2", degree=15, n_samples=30, nois
             title=f"test MSE: {plain_mse:.3g} at α = 0, {test_mse:.3g} at α = {alpha:.3g}",
         )
         ax_fit.get_lines()[1].set_alpha(0.35)  # the unregularised fit, faint
+        ax_fit.set(xticks=(0, 0.5, 1), yticks=(-2, -1, 0, 1, 2))  # few tick labels: cheaper
         with plots.style():
             color = plots.PALETTE[2] if kind == "l2" else plots.PALETTE[3]
             ax_w.bar(powers, w, color=color)
@@ -72,7 +74,9 @@ def regularization_explorer(alpha=1e-2, kind="l2", degree=15, n_samples=30, nois
             ax_w.set_yscale("symlog", linthresh=0.1)
             ax_w.set_ylim(-30, 30)
             ax_w.minorticks_off()
-            ax_w.set_xticks(powers)
+            # plain labels, fewer of them: mathtext powers of ten cost more than the bars
+            ax_w.set_yticks(_W_TICKS, labels=[f"{t:g}".replace("-", "−") for t in _W_TICKS])
+            ax_w.set_xticks(powers[(powers % 5 == 0) | (powers == 1)] if degree > 10 else powers)
             ax_w.set_xlabel("weight of the (standardised) feature xᵏ, k =")
             ax_w.set_ylabel("weight wₖ (symmetric log scale)")
             ax_w.set_title(f"{kind.upper()}: {zeros.sum()} of {degree} weights exactly 0, "
