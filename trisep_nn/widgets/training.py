@@ -11,6 +11,7 @@ refit takes tens of milliseconds) and redraw when the slider is released.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import LogLocator, MaxNLocator
 
 from .. import backprop as bp
 from ._core import Explorer, log_slider
@@ -27,6 +28,20 @@ def _boundary(ax, U, w, X, y, title):
 
     plots.decision_boundary(lambda Z: bp.predict_proba(_with_bias(Z), U, w), X, y, ax=ax,
                             resolution=80, legend=False, title=title)
+    _few_ticks(ax, 3)
+
+
+def _few_ticks(ax, n=4, x=True, y=True):
+    """At most ``n`` ticks on linear axes: tick labels cost more to draw than the data."""
+    for axis, on in ((ax.xaxis, x), (ax.yaxis, y)):
+        if on:
+            axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 5, 10]))
+
+
+def _few_log_ticks(axis):
+    """Decades only, at most five, no minor ticks."""
+    axis.set_major_locator(LogLocator(numticks=5))
+    axis.set_minor_locator(LogLocator(subs=()))
 
 
 def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference_lr=10.0,
@@ -44,10 +59,12 @@ def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference
     Xb = _with_bias(X)
     params = bp.init_params(Xb.shape[1], n_hidden, random_state=random_state)
     reference = bp.train(Xb, y, lr=reference_lr, num_epochs=num_epochs, params=params)
-    state = {}
+    state, runs = {}, {}  # runs: learning rate -> history (same start: going back is instant)
 
     def draw(fig, lr):
-        history = bp.train(Xb, y, lr=lr, num_epochs=num_epochs, params=params)
+        if lr not in runs:
+            runs[lr] = bp.train(Xb, y, lr=lr, num_epochs=num_epochs, params=params)
+        history = runs[lr]
         state["history"] = history
         ax_loss, ax_map = fig.subplots(1, 2)
         epochs = np.arange(len(history["train_loss"]))
@@ -59,6 +76,8 @@ def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference
         ax_loss.set(xlabel="epoch (= one full-batch step)", ylabel="mean cross-entropy",
                     yscale="log", title="training loss")
         ax_loss.legend(loc="lower left")
+        _few_ticks(ax_loss, y=False)
+        _few_log_ticks(ax_loss.yaxis)
         _boundary(ax_map, history["U"], history["w"], X, y,
                   f"after {num_epochs} epochs: loss {history['train_loss'][-1]:.3f}")
 
@@ -84,11 +103,14 @@ def batch_size_explorer(X, y, X_val=None, y_val=None, n_hidden=10, num_epochs=20
     Xv = None if X_val is None else _with_bias(X_val)
     params = bp.init_params(Xb.shape[1], n_hidden, random_state=random_state)
     full = bp.train(Xb, y, lr=lr, num_epochs=num_epochs, params=params)
-    state = {}
+    state, runs = {}, {}  # runs: batch size -> history (same seed: going back is instant)
 
     def draw(fig, batch_size):
-        history = bp.train(Xb, y, lr=lr, num_epochs=num_epochs, batch_size=batch_size,
-                           X_val=Xv, y_val=y_val, params=params, random_state=random_state)
+        if batch_size not in runs:
+            runs[batch_size] = bp.train(
+                Xb, y, lr=lr, num_epochs=num_epochs, batch_size=batch_size, X_val=Xv,
+                y_val=y_val, params=params, random_state=random_state)
+        history = runs[batch_size]
         state["history"] = history
         per_epoch = int(np.ceil(n / batch_size))
         ax_epoch, ax_steps = fig.subplots(1, 2, sharey=True)
@@ -104,6 +126,8 @@ def batch_size_explorer(X, y, X_val=None, y_val=None, n_hidden=10, num_epochs=20
                      xlim=(1, max(num_epochs * per_epoch, num_epochs) * 1.2),
                      title=f"{history['steps']} updates in {num_epochs} epochs")
         ax_epoch.legend(loc="lower left")
+        _few_ticks(ax_epoch)
+        _few_log_ticks(ax_steps.xaxis)
 
     sizes = sorted({2**k for k in range(int(np.log2(n)) + 1)} | {n, int(batch_size)})
     control = widgets.SelectionSlider(
