@@ -10,12 +10,31 @@ per layer.
     >>> explorer = gradient_explorer(*physics_batch())      # doctest: +SKIP
 """
 
+import functools
+
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, ScalarFormatter
 
 from .. import vanishing_gradients as vg
 from ._core import Explorer, dropdown, slider
 
 __all__ = ["gradient_explorer"]
+
+_FIGURE_SPACE = "\u2007"  # as wide as a digit
+
+
+class _PaddedFormatter(ScalarFormatter):
+    """Tick labels padded to one width, so that the explorer can reuse its layout
+    when the scale changes (0.1 vs 0.05)."""
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).rjust(4, _FIGURE_SPACE)
+
+
+# decades as plain 1e−9 ... 1e−10 of one width: cheaper than mathtext, and the same
+# layout for every setting
+_DECADES = FuncFormatter(
+    lambda v, pos: f"1e{round(np.log10(v))}".replace("-", "−").rjust(5, _FIGURE_SPACE))
 
 _KINDS = {
     "backpropagated ∂L/∂z": ("gradients", "gradient_std"),
@@ -40,9 +59,13 @@ def gradient_explorer(X, y, depth=6, width=100, activation="sigmoid", init="naiv
     y = np.asarray(y)
     state = {}
 
+    @functools.lru_cache(maxsize=16)  # the same network and batch: going back is instant
+    def measure(depth, activation, init):
+        return vg.gradient_amplitudes(activation, init, X, y, depth=depth, width=width,
+                                      random_state=random_state)
+
     def draw(fig, depth, activation, init, quantity):
-        snapshot, stats = vg.gradient_amplitudes(activation, init, X, y, depth=depth,
-                                                 width=width, random_state=random_state)
+        snapshot, stats = measure(depth, activation, init)
         state["stats"] = stats
         kind, key = _KINDS[quantity]
         values = getattr(snapshot, kind)[:-1]  # hidden layers only
@@ -56,6 +79,9 @@ def gradient_explorer(X, y, depth=6, width=100, activation="sigmoid", init="naiv
             ax_hist.legend([handles[i] for i in keep], [labels[i] for i in keep],
                            loc="upper right")
         ax_hist.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
+        ax_hist.xaxis.set_major_locator(MaxNLocator(4, symmetric=True))  # ticks cost more
+        ax_hist.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))  # than curves
+        ax_hist.yaxis.set_major_formatter(_PaddedFormatter())
         layers = np.arange(1, depth + 1)
         ax_std.semilogy(layers, stds, "o-", color="C0", label="measured")
         if kind == "gradients":
@@ -63,12 +89,14 @@ def gradient_explorer(X, y, depth=6, width=100, activation="sigmoid", init="naiv
             ax_std.semilogy(layers, stds[-1] * factor ** (depth - layers), "--", color="0.4",
                             label=f"predicted, ×{factor:.2f} per layer")
         ax_std.set(xlabel="hidden layer (1 = next to the input)",
-                   ylabel=f"std of {quantity.split()[-1]}", xticks=layers,
+                   ylabel=f"std of {quantity.split()[-1]}", xticks=layers[::1 + (depth > 6)],
                    title=f"max/min over layers = {vg.homogeneity(stds):.3g}")
         # at least four decades, so that a factor 1.2 does not look like a cliff
         middle = np.exp(np.mean(np.log(stds)))
         ax_std.set_ylim(min(stds.min(), middle / 100) / 2, max(stds.max(), middle * 100) * 2)
-        ax_std.minorticks_off()  # fewer ticks: a faster redraw
+        ax_std.yaxis.set_major_locator(LogLocator(numticks=5))  # fewer ticks: faster
+        ax_std.yaxis.set_major_formatter(_DECADES)
+        ax_std.minorticks_off()
         ax_std.legend(loc="best")
 
     controls = {
