@@ -19,6 +19,7 @@ student can set is in ``.config``, a plain dict, and
 """
 
 import asyncio
+import functools
 import html
 import io
 import time
@@ -26,6 +27,7 @@ import time
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import plots
 from ..decision_boundaries import (
@@ -392,6 +394,39 @@ def draw_run(ax, run, title=None, resolution=150):
     return ax
 
 
+@functools.lru_cache(maxsize=32)
+def _remembered_proba(run):
+    """``run.predict_proba`` remembering its answer per grid, for the read-only cached runs
+    of notebook 09: moving a slider back redraws without evaluating the network again."""
+    seen = {}
+
+    def proba(X):
+        key = (X.shape, hash(np.ascontiguousarray(X).tobytes()))
+        if key not in seen:
+            seen[key] = run.predict_proba(X)
+        return seen[key]
+
+    return proba
+
+
+@functools.lru_cache(maxsize=32)
+def _linear_pieces(run):
+    return linear_regions(run, run.grid(150))
+
+
+def _draw_cached_run(ax, run, title):
+    """:func:`draw_run` for a cached (read-only) run, with few tick labels (they cost
+    more to draw than the picture)."""
+    plots.decision_boundary(
+        _remembered_proba(run), run.X_train, run.y_train, ax, X_test=run.X_test,
+        y_test=run.y_test, output="proba", class_names=list(run.class_names),
+        feature_names=run.feature_names, resolution=150, legend=False, s=10, title=title,
+    )
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+    return ax
+
+
 def _prefetch(changes):
     """In Jupyter, fit the other slider positions in the background, one per turn of the
     kernel's event loop, so that moving the slider finds them ready. (Without a running
@@ -426,9 +461,9 @@ def width_boundary_explorer(widths=(1, 2, 3, 4, 6, 8, 16, 32, 64), width=8, dept
     def draw(fig, width):
         run = four_class_run(hidden=[width] * depth, l2=l2)
         sizes = [2, *[width] * depth, 4]
-        draw_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
-                 f"{depth} hidden layers × {width} ReLU units "
-                 f"({count_parameters(sizes)} parameters)\n{_summary(run)}")
+        _draw_cached_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
+                         f"{depth} hidden layers × {width} ReLU units "
+                         f"({count_parameters(sizes)} parameters)\n{_summary(run)}")
 
     controls = {"width": _selection_slider(widths, width, "units per hidden layer")}
     explorer = Explorer(draw, controls, figsize=(5.6, 4.6))
@@ -441,10 +476,10 @@ def depth_boundary_explorer(max_depth=MAX_HIDDEN_LAYERS, depth=2, width=8, l2=1e
     with the number of linear pieces the ReLU network cuts the plane into."""
     def draw(fig, depth):
         run = four_class_run(hidden=[width] * depth, l2=l2)
-        pieces = linear_regions(run, run.grid(150))
-        draw_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
-                 f"{depth} hidden layer{'s' * (depth != 1)} × {width} "
-                 f"ReLU units: {pieces} linear piece{'s' * (pieces != 1)}\n{_summary(run)}")
+        pieces = _linear_pieces(run)
+        _draw_cached_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
+                         f"{depth} hidden layer{'s' * (depth != 1)} × {width} ReLU units: "
+                         f"{pieces} linear piece{'s' * (pieces != 1)}\n{_summary(run)}")
 
     controls = {"depth": slider(depth, 0, max_depth, 1, "hidden layers", continuous=False)}
     explorer = Explorer(draw, controls, figsize=(5.6, 4.6))
@@ -460,11 +495,12 @@ def l2_boundary_explorer(alphas=L2_STRENGTHS, alpha=1e-3, hidden=(32, 32)):
         layout = _fixed_layout(fig, width_ratios=[1.3, 1], wspace=0.28)
         layout.update(left=0.08, top=0.9)
         ax_boundary, ax_weights = fig.subplots(1, 2, gridspec_kw=layout)
-        draw_run(ax_boundary, run, f"α = {alpha:g}: {_summary(run)}")
+        _draw_cached_run(ax_boundary, run, f"α = {alpha:g}: {_summary(run)}")
         weights = np.concatenate([layer.weight.data.ravel() for layer in run.model.linears])
         with plots.style():
             ax_weights.hist(weights, bins=np.linspace(-4, 4, 81), color=plots.PALETTE[0],
                             histtype="stepfilled")  # one polygon, not 80 bars: faster
+            ax_weights.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
             ax_weights.set(xlabel="weight value", ylabel="number of weights",
                            title=f"Ω(w) = Σw² = {weight_norm(run.model):.3g}")
 
