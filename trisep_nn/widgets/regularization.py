@@ -13,6 +13,7 @@ import functools
 import warnings
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..basis_functions import polynomial_regression
@@ -82,8 +83,7 @@ def regularization_explorer(alpha=1e-2, kind="l2", degree=15, n_samples=30, nois
             ax_w.set_title(f"{kind.upper()}: {zeros.sum()} of {degree} weights exactly 0, "
                            f"‖w‖₂ = {np.linalg.norm(w):.3g}"
                            + (" (not fully converged)" if unconverged else ""))
-            if zeros.any():
-                ax_w.legend(loc="upper right")
+            ax_w.legend(loc="upper right")  # always: the same layout for L1 and L2
 
     controls = {
         "alpha": log_slider(float(alpha), -2.5, 1, description="α", step=0.125),
@@ -164,7 +164,12 @@ def geometry_explorer(alpha=10.0):
                 ax.set_ylim(g[0], g[-1])
                 ax.set_aspect("equal")
                 ax.set_xlabel("w₁")
-                ax.set_ylabel("w₂")
+                ax.xaxis.set_major_locator(MaxNLocator(4))  # tick labels cost more than
+                ax.yaxis.set_major_locator(MaxNLocator(4))  # the contours
+                if kind == "l2":
+                    ax.set_ylabel("w₂")
+                else:  # the same w₂ axis as on the left: labelled once
+                    ax.tick_params(labelleft=False)
                 ax.set_title("L2 (ridge): the circle" if kind == "l2"
                              else "L1 (lasso): the diamond")
                 ax.legend(loc="upper right", fontsize=8)
