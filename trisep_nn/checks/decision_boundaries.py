@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import decision_boundaries as db
-from ._core import OK, TODO, WRONG, _say, not_answered
+from ._core import OK, WRONG, _say, call_student, not_answered
 
 __all__ = ["check_l2_penalty", "check_region_count", "check_xor_config"]
 
@@ -31,20 +31,8 @@ def check_l2_penalty(fn):
         W = [layer.weight.data for layer in model.linears]
         b = [layer.bias.data for layer in model.linears]
         expected = sum(float((w**2).sum()) for w in W)
-        try:
-            got = fn(model)
-        except Exception as error:
-            _say(WRONG, f"l2_penalty({model!r}) raised {type(error).__name__}: {error}")
-            return False
-        if got is None:
-            _say(TODO, "l2_penalty returned None: finish writing it, then run the check again.")
-            return False
-        if hasattr(got, "item") and hasattr(got, "backward"):
-            got = got.item()  # a Tensor is fine too
-        try:
-            values = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            _say(WRONG, f"l2_penalty should return a number, got {type(got).__name__}.")
+        values = call_student(fn, f"l2_penalty({model!r})", model)  # a Tensor is fine too
+        if values is None:
             return False
         if values.size != 1:
             _say(WRONG, f"l2_penalty returned {values.size} numbers; Ω(w) is ONE number: "
@@ -93,19 +81,13 @@ def check_region_count(fn):
     run = _test_run()
     G = run.grid(120)
     expected = db.linear_regions(run, G)
-    try:
-        got = fn(run, G)
-    except Exception as error:
-        _say(WRONG, f"count_regions raised {type(error).__name__}: {error}")
-        return False
+    got = call_student(fn, "count_regions", run, G)
     if got is None:
-        _say(TODO, "count_regions returned None: finish writing it, then run the check again.")
         return False
-    try:
-        got = int(got)
-    except (TypeError, ValueError):
-        _say(WRONG, f"count_regions should return a whole number, got {type(got).__name__}.")
+    if got.size != 1:
+        _say(WRONG, f"count_regions should return one whole number, got {got.size} numbers.")
         return False
+    got = int(got.item())
     if got == expected:
         _say(OK, f"count_regions: correct ({expected} linear pieces for a 6-5 ReLU network "
                  "in this window).")
