@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._core import OK, TODO, WRONG, _say, check_scalar, not_answered
+from ._core import OK, WRONG, _say, call_student, check_scalar, not_answered
 
 __all__ = ["check_split", "check_best_degree", "check_chi2_ndf"]
 
@@ -125,24 +125,17 @@ def check_chi2_ndf(chi2_ndf):
     n, n_params, sigma = 30, 5, 0.1
     y_pred = rng.normal(size=n)
     y = y_pred + sigma * rng.normal(size=n)
-    try:
-        with np.errstate(all="ignore"):
-            answer = chi2_ndf(y.copy(), y_pred.copy(), sigma, n_params)
-    except Exception as error:  # the student's code: report, never raise
-        _say(WRONG, f"{what} raised {type(error).__name__}: {error}")
-        return False
+    answer = call_student(chi2_ndf, what, y.copy(), y_pred.copy(), sigma, n_params)
     if answer is None:
-        _say(TODO, f"{what} returned None: finish writing it, then run the check again.")
         return False
     ndf = n - n_params
     chi2 = float(np.sum(((y - y_pred) / sigma) ** 2))
     expected = chi2 / ndf
-    try:
-        value = float(np.asarray(answer, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        _say(WRONG, f"{what}: expected one number, got shape {np.shape(answer)}: sum the "
+    if answer.size != 1:
+        _say(WRONG, f"{what}: expected one number, got shape {answer.shape}: sum the "
                     "squared residuals over the points.")
         return False
+    value = float(answer.reshape(()))
     where = f"(test case: n = {n} points, n_params = {n_params}, σ = {sigma})"
     slips = [
         (chi2, f"that is χ² itself; divide it by ndf = n − n_params = {ndf}."),
