@@ -425,12 +425,18 @@ def _save_and_read(page, lab, notebook_path):
         finally:
             if overwrite.count():  # "the file changed on disk": ours is the one to keep
                 overwrite.first.click()
-        saved = lab.api(f"contents/{notebook_path}")["content"]
+        try:
+            saved = lab.api(f"contents/{notebook_path}")["content"]
+        except urllib.error.HTTPError as error:
+            if error.code != 400:  # 400: read while the save was still being written
+                raise
+            time.sleep(1)
+            continue
         ran = sum(1 for c in saved["cells"] if c.get("execution_count") is not None)
         if ran >= shown:  # the save has caught up with what the page shows
             return saved
         time.sleep(1)
-    return saved
+    return lab.api(f"contents/{notebook_path}")["content"]
 
 
 def _assert_every_cell_ran(saved):
