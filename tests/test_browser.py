@@ -428,7 +428,9 @@ def _save_and_read(page, lab, notebook_path):
         try:
             saved = lab.api(f"contents/{notebook_path}")["content"]
         except urllib.error.HTTPError as error:
-            if error.code != 400:  # 400: read while the save was still being written
+            # read while the save was still being written: the server answers 400
+            # (unreadable notebook) or 500 (the file being replaced); ask again
+            if error.code not in (400, 500):
                 raise
             time.sleep(1)
             continue
