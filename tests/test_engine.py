@@ -299,6 +299,25 @@ def test_linear(data, n, d_in, d_out, batch, bias, seed):
         np.testing.assert_allclose(E.linear(x, W, b).data, x @ W + b, rtol=1e-12, atol=1e-12)
 
 
+@SETTINGS
+@given(data=st.data(), n=st.integers(1, 4), d_in=st.integers(1, 4), d_out=st.integers(1, 4),
+       batch=st.sampled_from(["1d", "2d", "3d"]), bias=st.booleans(),
+       activation=st.sampled_from(["relu", "tanh", "sigmoid"]), seed=seeds)
+def test_linear_with_activation(data, n, d_in, d_out, batch, bias, activation, seed):
+    """linear(x, W, b, activation) is one node; it must equal the two-node form."""
+    x_shape = {"1d": (d_in,), "2d": (n, d_in), "3d": (2, n, d_in)}[batch]
+    x = data.draw(array(x_shape))
+    W = data.draw(array((d_in, d_out)))
+    inputs = [x, W] + ([data.draw(array((d_out,)))] if bias else [])
+    if activation == "relu":  # keep x W + b away from the kink, where FD is meaningless
+        assume(np.min(np.abs(E.linear(*inputs).data), initial=1) > 1e-3)
+    check_op(lambda *ts: E.linear(*ts, activation=activation), inputs, seed)
+    fused = E.linear(*[Tensor(a, requires_grad=True) for a in inputs], activation=activation)
+    assert fused.op == f"linear_{activation}" and fused._inputs[0]._op is None  # one node
+    two_nodes = getattr(E.linear(*inputs), activation)()
+    np.testing.assert_allclose(fused.data, two_nodes.data, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("name", ["logsumexp", "log_softmax", "softmax"])
 @SETTINGS
 @given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4),
@@ -368,6 +387,8 @@ UNARY_STEPS = [
 BINARY_STEPS = [
     lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
     lambda a, b: a / (b * b + 1), lambda a, b: a @ b, lambda a, b: E.linear(a, b, b[0]),
+    lambda a, b: E.linear(a, b, b[1], "tanh"), lambda a, b: E.linear(a, b, None, "sigmoid"),
+    lambda a, b: E.linear(a, b, a[2], "relu"),
 ]
 
 

@@ -161,6 +161,32 @@ def test_inputs_are_never_mutated():
     np.testing.assert_array_equal(labels, [0, 1, 2, 3, 0])
 
 
+def test_fused_activation_never_writes_into_a_shared_gradient():
+    """linear(..., activation) multiplies g by the slope in place when g is its
+    own. Here add hands the same g to both branches, sum hands a read-only
+    view, and the user's seed is the user's: each must stay untouched, and the
+    gradients must equal those of the two-node form."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 3))
+    params = [rng.normal(size=s) for s in [(3, 4), (4,), (3, 4), (4,)]]
+    u = rng.normal(size=(6, 4))
+    u0 = u.copy()
+
+    def grads(fused):
+        W1, b1, W2, b2 = ts = [Tensor(p.copy(), requires_grad=True) for p in params]
+        if fused:
+            a, c = E.linear(X, W1, b1, "relu"), E.linear(X, W2, b2, "tanh")
+        else:
+            a, c = E.linear(X, W1, b1).relu(), E.linear(X, W2, b2).tanh()
+        (a + c).backward(u)           # the same g reaches both nodes
+        (a * 1).sum().backward()      # g is a read-only broadcast view
+        return [t.grad for t in ts]
+
+    for fused, plain in zip(grads(True), grads(False)):
+        np.testing.assert_allclose(fused, plain, rtol=1e-13, atol=1e-14)
+    np.testing.assert_array_equal(u, u0)
+
+
 @pytest.mark.parametrize("shape", [(), (1,), (3, 1), (1, 4), (4,), (1, 1, 1)])
 def test_broadcast_gradients_have_the_input_shape(shape):
     a = Tensor(np.ones(shape), requires_grad=True)

@@ -49,6 +49,9 @@ Semantics (the same as PyTorch's)
       write into their inputs; optimizers update ``param.data`` in place.
 """
 
+import itertools
+import operator
+
 import numpy as np
 
 __all__ = [
@@ -122,7 +125,7 @@ class Tensor:
 
     # __slots__: no per-instance dict, so creating a node is cheap.
     __slots__ = ("data", "grad", "requires_grad", "tangent", "name",
-                 "_op", "_inputs", "_params", "_retain")
+                 "_op", "_inputs", "_params", "_retain", "_seq")
 
     # Make NumPy hand over to us: `ndarray + Tensor` calls Tensor.__radd__
     # instead of building an object array of Tensors.
@@ -138,6 +141,7 @@ class Tensor:
         self._inputs = ()           # the tensors it was computed from
         self._params = None         # the Op's non-tensor arguments (axis, index, ...)
         self._retain = False        # keep .grad even though it is not a leaf
+        self._seq = 0               # creation number of an operation's output (see _node)
 
     # ---- basic attributes --------------------------------------------------
     shape = property(lambda self: self.data.shape)
@@ -220,7 +224,8 @@ class Tensor:
                     f"backward() without an argument needs a one-element output, but this "
                     f"tensor has shape {self.shape}. Reduce it first (y.sum().backward()) "
                     f"or pass the upstream gradient: y.backward(np.ones({self.shape})).")
-            seed, seed_is_ours = np.ones(self.data.shape, self.data.dtype), True
+            seed = np.array(1, self.data.dtype).reshape(self.data.shape)  # (faster than ones)
+            seed_is_ours = True
         else:
             seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad,
                               dtype=self.data.dtype)
@@ -412,14 +417,20 @@ class Op:
     vjp_in_place (optional, one-input ops): the same rule as vjp[0], but allowed
         to overwrite g; the engine uses it when no other array shares g's memory.
         It saves allocating a new array of g's size (for ReLU, in every layer).
+    slope (optional): for an op that ends in an element-wise activation,
+        ans = f(inner(xs)), the derivative f' written in terms of the output
+        (for ReLU: ans > 0). The vjp and jvp rules are then those of `inner`
+        alone; the engine multiplies g by the slope before the vjp rules (the
+        chain rule through f), and the summed tangent after the jvp rules.
     """
 
-    __slots__ = ("name", "symbol", "forward", "vjp", "jvp", "saves", "vjp_in_place")
+    __slots__ = ("name", "symbol", "forward", "vjp", "jvp", "saves", "vjp_in_place", "slope")
 
-    def __init__(self, name, symbol, forward, vjp, jvp, saves=False, vjp_in_place=None):
+    def __init__(self, name, symbol, forward, vjp, jvp, saves=False, vjp_in_place=None,
+                 slope=None):
         self.name, self.symbol, self.forward = name, symbol, forward
         self.vjp, self.jvp, self.saves = tuple(vjp), tuple(jvp), saves
-        self.vjp_in_place = vjp_in_place
+        self.vjp_in_place, self.slope = vjp_in_place, slope
 
     def __call__(self, *inputs, **params):
         """Apply the op to tensors (numbers and arrays become constants)."""
@@ -446,7 +457,7 @@ class _CustomOp:
     """An op made with Tensor._make: the rules are the functions given there."""
 
     __slots__ = ("name", "symbol")
-    vjp = jvp = vjp_in_place = None
+    vjp = jvp = vjp_in_place = slope = None
 
     def __init__(self, name):
         self.name = self.symbol = name
@@ -455,11 +466,29 @@ class _CustomOp:
 def _lift(inputs):
     """Numbers and arrays become constant tensors. A Python number takes the
     dtype of the tensor it meets, so float32 stays float32."""
-    dtype = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), np.float64)
-    return tuple(x if isinstance(x, Tensor)
-                 else Tensor(np.asarray(x, dtype=dtype)) if isinstance(x, (int, float))
-                 else Tensor(x)
-                 for x in inputs)
+    dtype = np.float64
+    for x in inputs:
+        if type(x) is Tensor:
+            dtype = x.data.dtype
+            break
+    return tuple([x if type(x) is Tensor else _constant(x, dtype) for x in inputs])
+
+
+def _constant(x, dtype):
+    """A constant (no gradient) tensor for a number or array met by an operation."""
+    if isinstance(x, Tensor):
+        return x
+    if type(x) is np.ndarray and x.dtype.kind == "f":  # the common case: skip the checks
+        out = object.__new__(Tensor)
+        out.data, out.grad, out.requires_grad, out.tangent, out.name = x, None, False, None, None
+        out._op, out._inputs, out._params, out._retain, out._seq = None, (), None, False, 0
+        return out
+    if isinstance(x, (int, float)):
+        x = np.asarray(x, dtype=dtype)
+    return Tensor(x)
+
+
+_clock = itertools.count(1)  # numbers the outputs of operations in creation order
 
 
 def _node(op, ans, inputs, params):
@@ -472,8 +501,9 @@ def _node(op, ans, inputs, params):
         tangents = tangents or x.tangent is not None
     if needs_grad and _grad_enabled:
         out.requires_grad, out._op, out._inputs, out._params = True, op, inputs, params
+        out._seq = next(_clock)  # larger than the number of any of its inputs
     else:
-        out.requires_grad, out._op, out._inputs, out._params = False, None, (), None
+        out.requires_grad, out._op, out._inputs, out._params, out._seq = False, None, (), None, 0
     if tangents:  # forward mode: push the tangents through as well
         out.tangent = _push_tangents(op, ans, inputs, params)
     return out
@@ -493,6 +523,8 @@ def _push_tangents(op, ans, inputs, params):
             if x.tangent is not None:
                 t = rule(x.tangent, ans, *xs, **params)
                 tangent = t if tangent is None else tangent + t
+    if op.slope is not None:  # ans = f(inner): the tangent goes through f last
+        tangent = tangent * op.slope(ans)
     tangent = np.asarray(tangent, dtype=ans.dtype)
     if tangent.shape != ans.shape:  # e.g. x + y where only x (smaller) has a tangent
         tangent = np.broadcast_to(tangent, ans.shape)
@@ -502,25 +534,24 @@ def _push_tangents(op, ans, inputs, params):
 def _topological_order(root):
     """The operation nodes that lead to root, each after all of its inputs.
 
-    Leaves are left out: they have no backward rule to run. This is an
-    iterative depth-first search: a recursive one would hit Python's recursion
-    limit (about 1000 deep) on long chains.
+    Every operation's output is numbered when it is made (see _node), and an
+    operation can only use tensors that already exist, so sorting the nodes by
+    that number puts every node after its inputs. Leaves are left out: they
+    have no backward rule to run. Collecting the nodes uses a stack, not
+    recursion, which would hit Python's limit (about 1000 deep) on long chains.
     """
     if root._op is None:
         return []
-    order, seen = [], {root}
-    stack = [(root, iter(root._inputs))]
+    seen, stack = {root}, [root]
     while stack:
-        node, inputs = stack[-1]
-        for x in inputs:
+        for x in stack.pop()._inputs:
             if x._op is not None and x not in seen:  # (_op is set only if x needs a grad)
                 seen.add(x)
-                stack.append((x, iter(x._inputs)))
-                break
-        else:  # all of node's inputs are placed: node can follow them
-            stack.pop()
-            order.append(node)
-    return order
+                stack.append(x)
+    return sorted(seen, key=_creation_number)
+
+
+_creation_number = operator.attrgetter("_seq")
 
 
 def _backprop(root, seed, seed_is_ours=True, retain_all=False):
@@ -532,6 +563,25 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
     """
     grads = {root: seed}  # the gradient that has arrived at each node so far
     borrowed = set() if seed_is_ours else {root}  # grads that may alias another array
+
+    def arrive(x, gx, g):
+        """Gradient gx (computed from g) reaches input x: shape it like x, and add
+        it to what already arrived there along other paths."""
+        data = x.data
+        if type(gx) is not np.ndarray:
+            gx = np.asarray(gx)
+        if gx.shape != data.shape:  # x was broadcast: sum back to its shape
+            gx = _unbroadcast(gx, data.shape)
+        if gx.dtype is not data.dtype and gx.dtype != data.dtype:
+            gx = gx.astype(data.dtype)
+        if x in grads:  # another path already arrived: add, into a new array
+            grads[x] = np.asarray(grads[x] + gx)
+            borrowed.discard(x)
+        else:
+            grads[x] = gx
+            if gx is g or gx.base is not None:  # g itself or a view: not ours
+                borrowed.add(x)
+
     kept = {}
     for node in reversed(_topological_order(root)):
         g = grads.pop(node, None)
@@ -540,34 +590,24 @@ def _backprop(root, seed, seed_is_ours=True, retain_all=False):
         if retain_all or node._retain:
             kept[node] = g.copy()
         op, inputs, ans, params = node._op, node._inputs, node.data, node._params
+        if op.slope is not None:  # ans = f(inner): first the chain rule through f
+            if node in borrowed:
+                g = g * op.slope(ans)
+            else:  # g is ours and used by nothing else: multiply in place
+                g = np.multiply(g, op.slope(ans), out=g)
         if op.vjp is None:  # custom op: copy, as we cannot know what it returns
-            input_grads = [None if gx is None else np.array(gx, copy=True)
-                           for gx in params["backward"](g)]
+            for x, gx in zip(inputs, params["backward"](g)):
+                if gx is not None and x.requires_grad:
+                    arrive(x, np.array(gx, copy=True), g)
         elif op.vjp_in_place is not None and node not in borrowed:
             # g is ours and used by nothing else: the rule may write into it
-            input_grads = (op.vjp_in_place(g, ans, inputs[0].data, **params),)
+            x = inputs[0]
+            arrive(x, op.vjp_in_place(g, ans, x.data, **params), g)
         else:  # the derivative table: one rule per input, only where needed
             xs = [x.data for x in inputs]
-            input_grads = [rule(g, ans, *xs, **params) if x.requires_grad else None
-                           for x, rule in zip(inputs, op.vjp)]
-        for x, gx in zip(inputs, input_grads):
-            if gx is None or not x.requires_grad:
-                continue
-            data = x.data
-            if type(gx) is not np.ndarray:
-                gx = np.asarray(gx)
-            if gx.shape != data.shape:  # x was broadcast: sum back to its shape
-                gx = _unbroadcast(gx, data.shape)
-            if gx.dtype != data.dtype:
-                gx = gx.astype(data.dtype)
-            if x in grads:  # another path already arrived: add, into a new array
-                gx = grads[x] + gx
-                grads[x] = gx if type(gx) is np.ndarray else np.asarray(gx)
-                borrowed.discard(x)
-            else:
-                grads[x] = gx
-                if gx is g or gx.base is not None:  # g itself or a view: not ours
-                    borrowed.add(x)
+            for x, rule in zip(inputs, op.vjp):
+                if x.requires_grad:
+                    arrive(x, rule(g, ans, *xs, **params), g)
     for leaf, g in grads.items():  # what is left are the leaves
         kept[leaf] = g.copy() if leaf in borrowed else g
     return kept
@@ -597,14 +637,14 @@ def _explain(op, xs, params, err):
         which = "first" if len(b) == 1 else "second-to-last"
         return (f"matmul (@): shapes {a} and {b} do not match: the last dimension of the "
                 f"left ({a[-1]}) must equal the {which} dimension of the right ({inner})")
-    if op.name == "linear":
+    if op.name.startswith("linear"):
         x, W = shapes[:2]
         if len(W) != 2:
-            return f"linear: W must have shape (in, out); got {W}"
+            return f"{op.name}: W must have shape (in, out); got {W}"
         if len(x) == 0 or x[-1] != W[0]:
-            return (f"linear: x of shape {x} and W of shape {W} do not match: x's last "
+            return (f"{op.name}: x of shape {x} and W of shape {W} do not match: x's last "
                     f"dimension must equal W's first (W has shape (in, out))")
-        return (f"linear: b of shape {shapes[2]} does not broadcast with x @ W of shape "
+        return (f"{op.name}: b of shape {shapes[2]} does not broadcast with x @ W of shape "
                 f"{x[:-1] + W[1:]}")
     if len(shapes) > 1:
         try:
@@ -820,6 +860,21 @@ _linear = Op("linear", "linear", _linear_forward,  # x W + b
              jvp=[lambda t, ans, x, W, b=None: t @ W,
                   lambda t, ans, x, W, b=None: x @ t,
                   lambda t, ans, x, W, b=None: t])
+# An activation applied to x W + b, one node per layer instead of two. The
+# activation works in place on the new x W + b (no second array of that size),
+# and its slope (f' in terms of the output, as in the entries of relu, tanh and
+# sigmoid above) is applied once to g before linear's rules.
+_ACTIVATIONS = {  # name: (f applied in place to a new array, f' in terms of f)
+    "relu": (lambda u: np.maximum(u, 0, out=u), lambda ans: ans > 0),
+    "tanh": (lambda u: np.tanh(u, out=u), lambda ans: 1 - ans * ans),
+    "sigmoid": (_sigmoid, lambda ans: ans * (1 - ans)),
+}
+_linear_activation = {
+    name: Op(f"linear_{name}", f"{name}(xW+b)",
+             lambda x, W, b=None, f=f: f(_linear_forward(x, W, b)),
+             vjp=_linear.vjp, jvp=_linear.jvp, slope=slope)
+    for name, (f, slope) in _ACTIVATIONS.items()
+}
 _logsumexp_op = Op("logsumexp", "logsumexp", _logsumexp,  # gradient: softmax(x)
                    vjp=[lambda g, ans, x, axis, keepdims:
                         _expand(g, x.shape, axis, keepdims)
@@ -857,13 +912,26 @@ _mse = Op("mse", "MSE", lambda p, y: (lambda d: (np.mean(d * d), d))(p - y), sav
 # --------------------------------------------------------------------------- #
 # Public functions for the fused operations                                    #
 # --------------------------------------------------------------------------- #
-def linear(x, W, b=None):
+def linear(x, W, b=None, activation=None):
     """x @ W + b as a single graph node (W has shape (in, out), b shape (out,)).
 
     One node instead of two saves Python work per layer; the gradients are
     dx = g W^T, dW = x^T g, db = sum of g over the batch.
+
+    activation : None, "relu", "tanh" or "sigmoid"
+        Also apply the activation in the same node: ``linear(x, W, b, "relu")``
+        equals ``linear(x, W, b).relu()`` but needs one array less per layer
+        and one node less (``nn.MLP`` uses it). The pre-activation x W + b is
+        then not kept: use the two-node form to look at it or its gradient.
     """
-    return _linear(x, W) if b is None else _linear(x, W, b)
+    if activation is None:
+        op = _linear
+    elif activation in _linear_activation:
+        op = _linear_activation[activation]
+    else:
+        raise ValueError(f"linear: activation must be None or one of "
+                         f"{sorted(_linear_activation)}; got {activation!r}")
+    return op(x, W) if b is None else op(x, W, b)
 
 
 def logsumexp(x, axis=-1, keepdims=False):
