@@ -104,6 +104,35 @@ def test_mlp_structure_and_parameter_count():
     assert isinstance(MLP([2, 3, 1], activation="logistic")[1], Sigmoid)
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+def test_sequential_fuses_linear_and_activation_with_the_same_numbers(activation):
+    """Sequential runs Linear + activation as one node; calling the layers one by
+    one (two nodes each) must give the same output and the same gradients."""
+    model = MLP([3, 5, 4, 2], activation=activation, random_state=0)
+    X = np.random.default_rng(1).normal(size=(7, 3))
+    u = np.random.default_rng(2).normal(size=(7, 2))
+
+    def run(fused):
+        model.zero_grad()
+        if fused:
+            out = model(X)
+        else:
+            out = Tensor(X)
+            for layer in model:
+                out = layer(out)
+        out.backward(u)
+        return out, [p.grad.copy() for p in model.parameters()]
+
+    (fused_out, fused_grads), (plain_out, plain_grads) = run(True), run(False)
+    np.testing.assert_allclose(fused_out.data, plain_out.data, rtol=1e-13, atol=1e-15)
+    for a, b in zip(fused_grads, plain_grads):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    hidden = fused_out._inputs[0]  # the input of the output layer
+    expected = "linear" if activation == "identity" else f"linear_{activation}"
+    assert hidden.op == expected and plain_out._inputs[0].op == (
+        "linear" if activation == "identity" else activation)
+
+
 def test_mlp_bad_arguments():
     with pytest.raises(ValueError, match="at least"):
         MLP([3])

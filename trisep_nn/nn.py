@@ -264,6 +264,12 @@ ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "logistic": Sigmoid, "tanh": Ta
                "identity": Identity, "linear": Identity}
 
 
+# Sequential runs a Linear layer and one of these activations after it as a single
+# graph node, engine.linear(x, W, b, activation). To see the pre-activation x W + b
+# (as trisep_nn.instrument does), call the layers one by one: `for layer in model`.
+_FUSED_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid"}
+
+
 class Sequential(Module):
     """Modules applied one after the other: ``Sequential(f, g)(x) == g(f(x))``.
 
@@ -281,8 +287,16 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x):
-        for layer in self.layers:
-            x = layer(x)
+        layers, i = self.layers, 0
+        while i < len(layers):
+            layer, follower = layers[i], layers[i + 1] if i + 1 < len(layers) else None
+            if type(layer) is Linear and type(follower) in _FUSED_ACTIVATIONS:
+                # one graph node for both: the same numbers, one array less per layer
+                x = linear(x, layer.weight, layer.bias, _FUSED_ACTIVATIONS[type(follower)])
+                i += 2
+            else:
+                x = layer(x)
+                i += 1
         return x
 
     def __getitem__(self, i):
