@@ -187,6 +187,28 @@ def test_fused_activation_never_writes_into_a_shared_gradient():
     np.testing.assert_array_equal(u, u0)
 
 
+def test_forward_mode_never_writes_into_a_tangent_it_was_given():
+    """Forward mode adds tangents in place when the sum is its own array; the
+    tangents passed in (and ones an op hands on unchanged, as add does) must
+    stay as they were, and the result must be the directional derivative."""
+    rng = np.random.default_rng(2)
+    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 3)), rng.normal(size=3)
+    tangents = [rng.normal(size=a.shape) for a in (X, W, b)]
+    copies = [t.copy() for t in tangents]
+
+    def f(x, w, c):
+        h = x + E.linear(x, w, c, "tanh")      # add passes x's tangent on as it is
+        return E.linear(h + h[:, ::-1], w, c, "sigmoid") * x
+
+    _, tangent = tnn.jvp(f, (X, W, b), tangents)
+    for t, t0 in zip(tangents, copies):
+        np.testing.assert_array_equal(t, t0)
+    eps = 1e-6
+    plus = f(*[Tensor(a + eps * t) for a, t in zip((X, W, b), tangents)]).data
+    minus = f(*[Tensor(a - eps * t) for a, t in zip((X, W, b), tangents)]).data
+    np.testing.assert_allclose(tangent, (plus - minus) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
 @pytest.mark.parametrize("shape", [(), (1,), (3, 1), (1, 4), (4,), (1, 1, 1)])
 def test_broadcast_gradients_have_the_input_shape(shape):
     a = Tensor(np.ones(shape), requires_grad=True)

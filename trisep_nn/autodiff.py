@@ -146,7 +146,9 @@ def jvp(f, primals, tangents):
                          "give one tangent per primal")
     inputs = []
     for p, t in zip(primals, tangents):
-        x = Tensor(_array(p))
+        # no copy of p: operations never write into their inputs, and what we
+        # return is copied below
+        x = Tensor(np.asarray(p.data if isinstance(p, Tensor) else p, dtype=_float_dtype(p)))
         t = np.asarray(t.data if isinstance(t, Tensor) else t, dtype=x.data.dtype)
         if t.shape != x.shape:
             raise ValueError(f"jvp: a tangent has shape {t.shape} but its primal has shape "

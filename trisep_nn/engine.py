@@ -519,16 +519,32 @@ def _push_tangents(op, ans, inputs, params):
     else:
         xs = [x.data for x in inputs]
         tangent = None
+        ours = False  # True once tangent is a new array shaped like ans: we may add into it
         for x, rule in zip(inputs, op.jvp):
             if x.tangent is not None:
                 t = rule(x.tangent, ans, *xs, **params)
-                tangent = t if tangent is None else tangent + t
-    if op.slope is not None:  # ans = f(inner): the tangent goes through f last
-        tangent = tangent * op.slope(ans)
+                if tangent is None:  # a rule's result is new unless it is t or a view
+                    tangent = t
+                    ours = _fits(t, ans) and t is not x.tangent and t.base is None
+                elif ours:
+                    tangent += t
+                else:
+                    tangent = tangent + t
+                    ours = _fits(tangent, ans)
+        if op.slope is not None:  # ans = f(inner): the tangent goes through f last
+            if ours:
+                np.multiply(tangent, op.slope(ans), out=tangent)
+            else:
+                tangent = tangent * op.slope(ans)
     tangent = np.asarray(tangent, dtype=ans.dtype)
     if tangent.shape != ans.shape:  # e.g. x + y where only x (smaller) has a tangent
         tangent = np.broadcast_to(tangent, ans.shape)
     return tangent
+
+
+def _fits(a, ans):
+    """True if results shaped and typed like ans can be written into array a."""
+    return type(a) is np.ndarray and a.shape == ans.shape and a.dtype == ans.dtype
 
 
 def _topological_order(root):
