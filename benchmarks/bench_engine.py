@@ -1,6 +1,6 @@
 """How fast is the engine? One SGD step of an MLP, against hand-written NumPy.
 
-    python benchmarks/bench_engine.py            # about a minute
+    python benchmarks/bench_engine.py            # about 4 minutes
     python benchmarks/bench_engine.py --quick    # a few seconds, rougher
 
 One step = forward pass, loss, backward pass, parameter update, in float64,
@@ -9,7 +9,10 @@ ReLU hidden layers. The same step is written three ways:
 - NumPy: backpropagation by hand, written as tightly as we know how (the
   forward ReLU overwrites its input, the backward ReLU masks in place, the
   softmax works in place); no graph, no Python objects per operation.
-- engine: trisep_nn's Tensor, `linear`, `relu`, the fused losses, `backward()`.
+- engine: trisep_nn's Tensor, `linear(h, W, b, "relu")` (one node per hidden
+  layer, as nn.MLP runs it), the fused losses, `backward()`; and once more
+  with two nodes per hidden layer, `linear(h, W, b).relu()`, to show what
+  the fused node saves.
 - torch (only if it is installed): the same with torch on one thread.
 
 All three start from the same weights; the script first checks that one
@@ -123,16 +126,18 @@ def numpy_step(Ws, bs, X, y, lr):
 # --------------------------------------------------------------------------- #
 # The engine                                                                   #
 # --------------------------------------------------------------------------- #
-def engine_mlp(params, x):
+def engine_mlp(params, x, fused=True):
+    """The MLP as nn.MLP runs it: one node per hidden layer, linear(h, W, b, "relu").
+    fused=False: two nodes per hidden layer, linear(h, W, b).relu()."""
     *hidden, last = [params[i:i + 2] for i in range(0, len(params), 2)]
     h = x
     for W, b in hidden:
-        h = linear(h, W, b).relu()
+        h = linear(h, W, b, "relu") if fused else linear(h, W, b).relu()
     return linear(h, *last)
 
 
-def engine_step(params, X, y, lr):
-    out = engine_mlp(params, X)
+def engine_step(params, X, y, lr, fused=True):
+    out = engine_mlp(params, X, fused)
     loss = bce_with_logits(out, y) if out.shape[1] == 1 else softmax_cross_entropy(out, y)
     for p in params:
         p.zero_grad()
@@ -184,9 +189,10 @@ def workload(kind, batch, sizes):
     X, y, Ws, bs = make_problem(batch, sizes)
     if kind == "numpy":
         return lambda: numpy_step(Ws, bs, X, y, LR)
-    if kind == "engine":
+    if kind in ("engine", "engine_two_nodes"):
         params = [Tensor(a, requires_grad=True) for pair in zip(Ws, bs) for a in pair]
-        return lambda: engine_step(params, X, y, LR)
+        fused = kind == "engine"
+        return lambda: engine_step(params, X, y, LR, fused)
     if kind == "torch":
         tparams, Xt, yt = torch_setup(Ws, bs, X, y)
         return lambda: torch_step(tparams, Xt, yt, LR)
@@ -235,14 +241,16 @@ def time_in_fresh_process(kind, case, rounds, malloc):
 
 
 def check_same_step(batch, sizes):
-    """One engine step and one NumPy step from the same start agree."""
-    X, y, Ws, bs = make_problem(batch, sizes)
-    params = [Tensor(a.copy(), requires_grad=True) for pair in zip(Ws, bs) for a in pair]
-    loss_np = numpy_step(Ws, bs, X, y, LR)
-    loss_engine = engine_step(params, X, y, LR)
-    assert abs(loss_np - loss_engine) <= 1e-10 * max(1.0, abs(loss_np)), (loss_np, loss_engine)
-    for a, p in zip([a for pair in zip(Ws, bs) for a in pair], params):
-        np.testing.assert_allclose(p.data, a, rtol=1e-10, atol=1e-12)
+    """One engine step (either form) and one NumPy step from the same start agree."""
+    for fused in (True, False):
+        X, y, Ws, bs = make_problem(batch, sizes)
+        params = [Tensor(a.copy(), requires_grad=True) for pair in zip(Ws, bs) for a in pair]
+        loss_np = numpy_step(Ws, bs, X, y, LR)
+        loss_engine = engine_step(params, X, y, LR, fused)
+        assert abs(loss_np - loss_engine) <= 1e-10 * max(1.0, abs(loss_np)), (loss_np,
+                                                                             loss_engine)
+        for a, p in zip([a for pair in zip(Ws, bs) for a in pair], params):
+            np.testing.assert_allclose(p.data, a, rtol=1e-10, atol=1e-12)
 
 
 def fmt(seconds):
@@ -260,18 +268,20 @@ def timings(kinds, case, rounds, malloc, repeats):
 
 
 def tables(rounds, malloc, have_torch, repeats):
-    sgd = ["| batch | layer sizes | loss | NumPy by hand | engine | engine / NumPy |"
+    sgd = ["| batch | layer sizes | loss | NumPy by hand | engine | engine / NumPy "
+           "| engine, two nodes per layer | ratio |"
            + (" torch (1 thread) | engine / torch |" if have_torch else ""),
-           "|---|---|---|---|---|---|" + ("---|---|" if have_torch else "")]
+           "|---|---|---|---|---|---|---|---|" + ("---|---|" if have_torch else "")]
     fwd = ["| batch | layer sizes | forward pass | jvp along x | ratio "
            "| jvp along all weights | ratio |", "|---|---|---|---|---|---|---|"]
     for case, (batch, sizes) in enumerate(CASES):
         check_same_step(batch, sizes)
-        kinds = ["numpy", "engine"] + (["torch"] if have_torch else [])
+        kinds = ["numpy", "engine", "engine_two_nodes"] + (["torch"] if have_torch else [])
         t = timings(kinds, case, rounds, malloc, repeats)
         loss = "BCE" if sizes[-1] == 1 else "softmax CE"
         row = (f"| {batch} | {sizes} | {loss} | {fmt(t['numpy'])} | {fmt(t['engine'])} "
-               f"| **{t['engine'] / t['numpy']:.2f}×** |")
+               f"| **{t['engine'] / t['numpy']:.2f}×** | {fmt(t['engine_two_nodes'])} "
+               f"| {t['engine_two_nodes'] / t['numpy']:.2f}× |")
         if have_torch:
             row += f" {fmt(t['torch'])} | {t['engine'] / t['torch']:.2f}× |"
         sgd.append(row)
