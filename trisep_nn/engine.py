@@ -873,7 +873,7 @@ _ACTIVATIONS = {  # name: (f applied in place to a new array, f' in terms of f)
     "sigmoid": (_sigmoid, lambda ans: ans * (1 - ans)),
 }
 _linear_activation = {
-    name: Op(f"linear_{name}", f"{name}(xW+b)",
+    name: Op(f"linear_{name}", f"{name}\n(xW+b)",
              lambda x, W, b=None, f=f: f(_linear_forward(x, W, b)),
              vjp=_linear.vjp, jvp=_linear.jvp, slope=slope)
     for name, (f, slope) in _ACTIVATIONS.items()

@@ -122,7 +122,10 @@ def draw_graph(tensor, ax=None, show_grad=True):
         if node._inputs:  # the operation that made it, one column to the left
             ox, oy = x - 1.3, y
             ax.add_patch(Circle((ox, oy), radius, fc="white", ec="0.3"))
-            ax.text(ox, oy, _op_label(node), ha="center", va="center", fontsize=9)
+            label = _op_label(node)
+            widest = max(len(line) for line in label.split("\n"))
+            ax.text(ox, oy, label, ha="center", va="center",  # long labels: smaller, to fit
+                    fontsize=9 if widest <= 4 else max(5, 36 / widest))
             ax.annotate("", xy=(x - box_w / 2, y), xytext=(ox + radius, oy), arrowprops=arrow)
             for inp in node._inputs:
                 ix, iy = position[inp]
