@@ -69,6 +69,9 @@ CASES = [  # (batch, layer sizes); one output unit means BCE-with-logits, else s
     (512, [64, 256, 256, 10]),
 ]
 LR = 1e-3
+SGD_KINDS = ("numpy", "engine", "engine_two_nodes", "torch")
+SGD_NAMES = {"numpy": "NumPy by hand", "engine": "engine", "torch": "torch",
+             "engine_two_nodes": "engine, two nodes per layer"}
 
 
 def make_problem(batch, sizes, seed=0):
@@ -214,8 +217,18 @@ def workload(kind, batch, sizes):
     raise ValueError(kind)
 
 
+def page_faults():
+    """Minor page faults of this process so far (NaN where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return float("nan")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def measure(f, rounds, min_round_time=0.02):
-    """Median CPU seconds per call of f, over rounds of at least min_round_time."""
+    """Median CPU seconds per call of f, over rounds of at least min_round_time,
+    and the minor page faults per call (memory the OS had to hand over afresh)."""
     clock = time.thread_time
     f()  # warm up
     start = clock()
@@ -223,12 +236,14 @@ def measure(f, rounds, min_round_time=0.02):
         f()
     calls = max(1, int(min_round_time / max((clock() - start) / 3, 1e-7)))
     times = []
+    faults_before = page_faults()
     for _ in range(rounds):
         start = clock()
         for _ in range(calls):
             f()
         times.append((clock() - start) / calls)
-    return statistics.median(times)
+    faults = page_faults() - faults_before
+    return statistics.median(times), faults / (rounds * calls)
 
 
 def time_in_fresh_process(kind, case, rounds, malloc):
@@ -237,7 +252,8 @@ def time_in_fresh_process(kind, case, rounds, malloc):
     command = [sys.executable, os.path.abspath(__file__), "--child", kind, str(case),
                "--rounds", str(rounds), "--malloc", malloc]
     out = subprocess.run(command, capture_output=True, text=True, check=True)
-    return float(out.stdout)
+    seconds, faults = out.stdout.split()
+    return float(seconds), float(faults)
 
 
 def check_same_step(batch, sizes):
@@ -259,12 +275,16 @@ def fmt(seconds):
 
 def timings(kinds, case, rounds, malloc, repeats):
     """Median seconds per call for each kind: `repeats` fresh processes each, taking
-    turns (numpy, engine, torch, numpy, ...) so a change in load hits all alike."""
+    turns (numpy, engine, torch, numpy, ...) so a change in load hits all alike.
+    Also the median page faults per call, under the key (kind, "faults")."""
     runs = {kind: [] for kind in kinds}
     for _ in range(repeats):
         for kind in kinds:
             runs[kind].append(time_in_fresh_process(kind, case, rounds, malloc))
-    return {kind: statistics.median(t) for kind, t in runs.items()}
+    result = {kind: statistics.median(t for t, _ in r) for kind, r in runs.items()}
+    result.update({(kind, "faults"): statistics.median(f for _, f in r)
+                   for kind, r in runs.items()})
+    return result
 
 
 def tables(rounds, malloc, have_torch, repeats):
@@ -272,11 +292,14 @@ def tables(rounds, malloc, have_torch, repeats):
            "| engine, two nodes per layer | ratio |"
            + (" torch (1 thread) | engine / torch |" if have_torch else ""),
            "|---|---|---|---|---|---|---|---|" + ("---|---|" if have_torch else "")]
+    memory = ["| batch | layer sizes | " + " | ".join(SGD_NAMES[k] for k in SGD_KINDS
+                                                 if k != "torch" or have_torch) + " |",
+              "|---|---|" + "---|" * (len(SGD_KINDS) - (0 if have_torch else 1))]
     fwd = ["| batch | layer sizes | forward pass | jvp along x | ratio "
            "| jvp along all weights | ratio |", "|---|---|---|---|---|---|---|"]
     for case, (batch, sizes) in enumerate(CASES):
         check_same_step(batch, sizes)
-        kinds = ["numpy", "engine", "engine_two_nodes"] + (["torch"] if have_torch else [])
+        kinds = [k for k in SGD_KINDS if k != "torch" or have_torch]
         t = timings(kinds, case, rounds, malloc, repeats)
         loss = "BCE" if sizes[-1] == 1 else "softmax CE"
         row = (f"| {batch} | {sizes} | {loss} | {fmt(t['numpy'])} | {fmt(t['engine'])} "
@@ -286,13 +309,15 @@ def tables(rounds, malloc, have_torch, repeats):
             row += f" {fmt(t['torch'])} | {t['engine'] / t['torch']:.2f}× |"
         sgd.append(row)
         print(row, file=sys.stderr, flush=True)
+        memory.append(f"| {batch} | {sizes} | "
+                      + " | ".join(f"{t[k, 'faults']:.0f}" for k in kinds) + " |")
     for case, (batch, sizes) in enumerate(CASES):
         t = timings(("forward", "jvp_x", "jvp_weights"), case, rounds, malloc, repeats)
         fwd.append(f"| {batch} | {sizes} | {fmt(t['forward'])} | {fmt(t['jvp_x'])} "
                    f"| **{t['jvp_x'] / t['forward']:.2f}×** | {fmt(t['jvp_weights'])} "
                    f"| **{t['jvp_weights'] / t['forward']:.2f}×** |")
         print(fwd[-1], file=sys.stderr, flush=True)
-    return "\n".join(sgd), "\n".join(fwd)
+    return "\n".join(sgd), "\n".join(memory), "\n".join(fwd)
 
 
 def keep_freed_memory():
@@ -319,7 +344,7 @@ def main():
         keep_freed_memory()
     if args.child:  # time one workload and print seconds per call
         kind, case = args.child[0], int(args.child[1])
-        print(measure(workload(kind, *CASES[case]), rounds))
+        print(*measure(workload(kind, *CASES[case]), rounds))
         return
     try:
         import torch  # noqa: F401
@@ -327,11 +352,13 @@ def main():
     except ImportError:
         have_torch = False
     load_before = os.getloadavg()
-    sgd, fwd = tables(rounds, args.malloc, have_torch, repeats)
+    sgd, memory, fwd = tables(rounds, args.malloc, have_torch, repeats)
     load_after = os.getloadavg()
     print("### One SGD step (forward, loss, backward, update), float64, CPU time "
           f"(median of {repeats} processes x {rounds} rounds)\n")
     print(sgd)
+    print("\n### Minor page faults per step (fresh memory the OS had to hand over)\n")
+    print(memory)
     print("\n### Forward mode: jvp through the MLP vs a forward pass (engine, no_grad)\n")
     print(fwd)
     print(f"\nmalloc: {args.malloc}; NumPy {np.__version__}, BLAS on 1 thread, "

@@ -273,6 +273,11 @@ _FUSED_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid"}
 class Sequential(Module):
     """Modules applied one after the other: ``Sequential(f, g)(x) == g(f(x))``.
 
+    A Linear layer followed by ReLU, Tanh or Sigmoid runs as one graph node,
+    ``linear(x, W, b, activation)``: the same numbers, one array less per
+    layer. Iterate over the layers (``for layer in net: x = layer(x)``) to
+    get the pre-activations as tensors of their own.
+
     >>> net = Sequential(Linear(2, 8, random_state=0), Tanh(), Linear(8, 1, random_state=1))
     >>> len(net), net[1]
     (3, Tanh())
