@@ -466,26 +466,11 @@ class _CustomOp:
 def _lift(inputs):
     """Numbers and arrays become constant tensors. A Python number takes the
     dtype of the tensor it meets, so float32 stays float32."""
-    dtype = np.float64
-    for x in inputs:
-        if type(x) is Tensor:
-            dtype = x.data.dtype
-            break
-    return tuple([x if type(x) is Tensor else _constant(x, dtype) for x in inputs])
-
-
-def _constant(x, dtype):
-    """A constant (no gradient) tensor for a number or array met by an operation."""
-    if isinstance(x, Tensor):
-        return x
-    if type(x) is np.ndarray and x.dtype.kind == "f":  # the common case: skip the checks
-        out = object.__new__(Tensor)
-        out.data, out.grad, out.requires_grad, out.tangent, out.name = x, None, False, None, None
-        out._op, out._inputs, out._params, out._retain, out._seq = None, (), None, False, 0
-        return out
-    if isinstance(x, (int, float)):
-        x = np.asarray(x, dtype=dtype)
-    return Tensor(x)
+    dtype = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), np.float64)
+    return tuple(x if isinstance(x, Tensor)
+                 else Tensor(np.asarray(x, dtype=dtype)) if isinstance(x, (int, float))
+                 else Tensor(x)
+                 for x in inputs)
 
 
 _clock = itertools.count(1)  # numbers the outputs of operations in creation order
