@@ -111,6 +111,19 @@ class Lab:
             body = response.read()
         return json.loads(body) if body else None
 
+    def contents(self, path, content=True):
+        """The contents model of a file. While JupyterLab is saving it the server
+        can answer 400 (a half-written notebook), 404 (the file being replaced)
+        or 500; that passes, so ask again for up to 15 s."""
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                return self.api(f"contents/{path}" + ("" if content else "?content=0"))
+            except urllib.error.HTTPError as error:
+                if error.code not in (400, 404, 500) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.5)
+
     def kernel_of(self, notebook_path):
         """The kernel model ({execution_state, connections, ...}) of a notebook, or None."""
         for session in self.api("sessions"):
@@ -414,7 +427,7 @@ def _save_and_read(page, lab, notebook_path):
     overwrite = page.locator(".jp-Dialog button", has_text="Overwrite")
 
     def modified():
-        return lab.api(f"contents/{notebook_path}?content=0")["last_modified"]
+        return lab.contents(notebook_path, content=False)["last_modified"]
 
     for _attempt in range(3):
         before = modified()
@@ -425,20 +438,12 @@ def _save_and_read(page, lab, notebook_path):
         finally:
             if overwrite.count():  # "the file changed on disk": ours is the one to keep
                 overwrite.first.click()
-        try:
-            saved = lab.api(f"contents/{notebook_path}")["content"]
-        except urllib.error.HTTPError as error:
-            # read while the save was still being written: the server answers 400
-            # (unreadable notebook) or 500 (the file being replaced); ask again
-            if error.code not in (400, 500):
-                raise
-            time.sleep(1)
-            continue
+        saved = lab.contents(notebook_path)["content"]
         ran = sum(1 for c in saved["cells"] if c.get("execution_count") is not None)
         if ran >= shown:  # the save has caught up with what the page shows
             return saved
         time.sleep(1)
-    return lab.api(f"contents/{notebook_path}")["content"]
+    return lab.contents(notebook_path)["content"]
 
 
 def _assert_every_cell_ran(saved):
