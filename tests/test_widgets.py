@@ -302,17 +302,18 @@ from trisep_nn.widgets import (  # noqa: E402
 )
 
 
-def test_explorer_names_are_unique_across_topics():
+@pytest.mark.parametrize("package", ["widgets", "checks"])
+def test_names_are_unique_across_topics(package):
     import importlib
 
-    import trisep_nn.widgets as w
+    from trisep_nn._topics import TOPICS
 
     owners = {}
-    for topic in w._TOPICS:
-        for name in importlib.import_module(f"trisep_nn.widgets.{topic}").__all__:
+    for topic in TOPICS:
+        for name in importlib.import_module(f"trisep_nn.{package}.{topic}").__all__:
             owners.setdefault(name, []).append(topic)
     clashes = {name: topics for name, topics in owners.items() if len(topics) > 1}
-    assert not clashes, f"one name, several explorers (the last one wins silently): {clashes}"
+    assert not clashes, f"one name, several topic modules (the last one wins silently): {clashes}"
 
 
 def _title(explorer, k=0):
