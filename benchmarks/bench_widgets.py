@@ -44,7 +44,7 @@ def _data():
         return {"X": X, "y": y}
 
     def physics_batch():
-        from trisep_nn import vanishing_gradients as vg
+        from trisep_nn.lessons import vanishing_gradients as vg
 
         X, y = vg.physics_batch(256, random_state=0)
         return {"X": X, "y": y}

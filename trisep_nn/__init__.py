@@ -38,7 +38,8 @@ _EXPORTS = {
 # would replace it on the package as soon as it was imported.)
 _SUBMODULES = {
     "engine", "autodiff", "gradient_check", "graph", "nn", "losses", "optim", "train",
-    "instrument", "estimators", "data", "plots", "widgets", "checks", "doctor",
+    "instrument", "estimators", "data", "polynomials", "plots", "explorer", "feedback",
+    "widgets", "checks", "doctor", "lessons",
 }
 
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)

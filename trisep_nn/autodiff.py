@@ -22,7 +22,7 @@ m backward passes (``jacobian_reverse``) or n forward passes
 
 import numpy as np
 
-from .engine import Tensor, _backprop, enable_grad, no_grad
+from .engine import Tensor, backpropagate, enable_grad, no_grad
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian_forward", "jacobian_reverse"]
 
@@ -49,7 +49,7 @@ def _gradients(out, leaves, seed):
     """d<seed, out>/d leaf for each leaf, as new arrays (zeros where out does not depend on it)."""
     if not out.requires_grad:
         return [np.zeros_like(leaf.data) for leaf in leaves]
-    found = _backprop(out, seed, seed_is_ours=False)
+    found = backpropagate(out, seed, seed_is_ours=False)
     return [found[leaf] if leaf in found else np.zeros_like(leaf.data) for leaf in leaves]
 
 

@@ -233,7 +233,7 @@ class Tensor:
                 raise ValueError(f"backward(): the gradient has shape {seed.shape} but the "
                                  f"tensor has shape {self.shape}; they must be equal.")
             seed_is_ours = False
-        for node, g in _backprop(self, seed, seed_is_ours, retain_grads).items():
+        for node, g in backpropagate(self, seed, seed_is_ours, retain_grads).items():
             if node.grad is None:
                 node.grad = g
             else:
@@ -532,7 +532,7 @@ def _fits(a, ans):
     return type(a) is np.ndarray and a.shape == ans.shape and a.dtype == ans.dtype
 
 
-def _backprop(root, seed, seed_is_ours=True, retain_all=False):
+def backpropagate(root, seed, seed_is_ours=True, retain_all=False):
     """The chain rule, node by node from root back to the leaves.
 
     In which order? Every operation's output is numbered when it is made (see

@@ -37,7 +37,7 @@ import numpy as np
 
 from .engine import Tensor
 from .nn import Linear, Sequential
-from .train import Callback, _resolve_loss, check_Xy
+from .train import Callback, check_Xy, resolve_loss
 
 __all__ = ["layer_statistics", "Snapshot", "LayerRecorder"]
 
@@ -149,7 +149,7 @@ def layer_statistics(model, X, y, loss="auto", epoch=None):
         raise TypeError("layer_statistics needs a Sequential or MLP, whose layers it can "
                         f"walk; got {type(model).__name__}")
     X, y = check_Xy(X, y)
-    _, loss_fn, y = _resolve_loss(loss, model, X, y)
+    _, loss_fn, y = resolve_loss(loss, model, X, y)
     params = model.parameters()
     saved_grads = [p.grad for p in params]
     for p in params:

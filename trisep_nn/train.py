@@ -196,7 +196,7 @@ def fit(model, X, y, *, loss="auto", optimizer="adam", lr=None, epochs=100, batc
     elif X_val is not None:
         X_val, y_val = check_Xy(X_val, y_val, "X_val", "y_val")
 
-    loss_name, loss_fn, y = _resolve_loss(loss, model, X, y)
+    loss_name, loss_fn, y = resolve_loss(loss, model, X, y)
     if X_val is not None:
         y_val = _prepare_targets(loss_name, model, X_val, y_val, "y_val")
     accuracy_fn = _ACCURACY.get(loss_name)
@@ -289,7 +289,7 @@ def evaluate(model, X, y, loss="auto"):
     classification losses).
     """
     X, y = check_Xy(X, y)
-    loss_name, loss_fn, y = _resolve_loss(loss, model, X, y)
+    loss_name, loss_fn, y = resolve_loss(loss, model, X, y)
     with np.errstate(over="ignore", invalid="ignore"):
         value, acc = _evaluate(model, X, y, loss_fn, _ACCURACY.get(loss_name))
     return {"loss": value} if acc is None else {"loss": value, "accuracy": acc}
@@ -389,7 +389,7 @@ def _output_dim(model, X):
     return out.shape
 
 
-def _resolve_loss(loss, model, X, y):
+def resolve_loss(loss, model, X, y):
     """(name, function, prepared y): check y once so each batch can skip the checks."""
     if callable(loss):
         return "custom", loss, y

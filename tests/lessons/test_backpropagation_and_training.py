@@ -1,0 +1,152 @@
+"""Lesson backpropagation_and_training (notebook 07).
+
+Its concepts against independent computations, its explorers redraw what they
+drive, and its exercise checks accept the solution and name the typical slips."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+import pytest
+
+from trisep_nn import data  # noqa: E402
+from trisep_nn import widgets as wt  # noqa: E402
+from trisep_nn.engine import Tensor
+from trisep_nn.lessons import backpropagation_and_training as bp
+from trisep_nn.lessons.backpropagation_and_training import checks as ct
+
+
+def _grad_w(X, y, U, w):
+    c = bp.forward(X, U, w)
+    return c["Phi"].T @ (c["p"] - y)
+
+
+def _grad_U(X, y, U, w):
+    c = bp.forward(X, U, w)
+    return ((c["p"] - y)[:, None] * w * c["Phi"] * (1 - c["Phi"])).T @ X
+
+
+def test_grad_w(verdict):
+    assert verdict(ct.check_grad_w, _grad_w)[0]
+    ok, out = verdict(ct.check_grad_w, bp.slide_gradient_w)
+    assert not ok and "printed on the slide" in out
+    ok, out = verdict(ct.check_grad_w, lambda *a: -_grad_w(*a))
+    assert not ok and "sign is flipped" in out
+    ok, out = verdict(ct.check_grad_w, lambda X, y, U, w: _grad_w(X, y, U, w) / len(y))
+    assert not ok and "constant factor" in out
+
+    def per_sample(X, y, U, w):
+        c = bp.forward(X, U, w)
+        return (c["p"] - y)[:, None] * c["Phi"]
+    ok, out = verdict(ct.check_grad_w, per_sample)
+    assert not ok and "sums these rows" in out
+
+
+def test_grad_U(verdict):
+    assert verdict(ct.check_grad_U, _grad_U)[0]
+    ok, out = verdict(ct.check_grad_U, lambda *a: _grad_U(*a).T)
+    assert not ok and "transposed" in out
+
+    def no_sigma_prime(X, y, U, w):
+        c = bp.forward(X, U, w)
+        return ((c["p"] - y)[:, None] * w).T @ X
+    ok, out = verdict(ct.check_grad_U, no_sigma_prime)
+    assert not ok and "σ'" in out
+
+
+def test_early_stopping(verdict):
+    ok, out = verdict(ct.check_early_stopping, 5, 8)
+    assert ok and out.count("✅") == 2
+    ok, out = verdict(ct.check_early_stopping, 3, 5)
+    assert not ok and "one worse epoch does not stop" in out
+    ok, out = verdict(ct.check_early_stopping, 4, 5)
+    assert not ok and "off by one" in out and "cannot know" in out
+
+
+@pytest.mark.parametrize("patience, best, stop", [(1, 3, 4), (3, 5, 8), (20, 5, 10)])
+def test_early_stopping_reference(patience, best, stop):
+    assert ct._early_stopping(ct.EARLY_STOPPING_VAL_LOSS, patience) == (best, stop)
+
+
+def _problem(n=7, m=3, d=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, m))
+    y = rng.integers(0, 2, size=n).astype(float)
+    U, w = bp.init_params(m, d, scale=1.0, random_state=seed)
+    return X, y, U, w
+
+
+def test_hand_gradients_match_finite_differences():
+    X, y, U, w = _problem()
+    _, g = bp.loss_and_gradients(X, y, U, w)
+    num = bp.numerical_gradients(X, y, U, w)
+    assert bp.relative_error(g["U"], num["U"]) < 1e-7
+    assert bp.relative_error(g["w"], num["w"]) < 1e-7
+
+
+def test_hand_gradients_match_the_engine():
+    X, y, U, w = _problem(seed=3)
+    Ut, wt = Tensor(U.copy(), requires_grad=True), Tensor(w.copy(), requires_grad=True)
+    h = (X @ Ut.T).sigmoid() @ wt
+    p = h.sigmoid()
+    L = -(y * p.log() + (1 - y) * (1 - p).log()).sum()
+    L.backward()
+    value, g = bp.loss_and_gradients(X, y, U, w)
+    assert value == pytest.approx(float(L.data), rel=1e-12)
+    np.testing.assert_allclose(g["U"], Ut.grad, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g["w"], wt.grad, rtol=1e-10, atol=1e-12)
+
+
+def test_mean_reduction_divides_by_n_and_slide_formula_is_not_the_gradient():
+    X, y, U, w = _problem()
+    _, gs = bp.loss_and_gradients(X, y, U, w, "sum")
+    _, gm = bp.loss_and_gradients(X, y, U, w, "mean")
+    np.testing.assert_allclose(gm["w"], gs["w"] / len(y))
+    assert bp.relative_error(bp.slide_gradient_w(X, y, U, w), gs["w"]) > 0.1
+
+
+def test_cross_entropy_is_stable_at_extreme_logits():
+    value = bp.cross_entropy(np.array([1000.0, -1000.0]), np.array([0.0, 1.0]))
+    assert value == pytest.approx(2000.0)
+    assert bp.sigmoid(-1000.0) == 0.0 and bp.sigmoid(1000.0) == 1.0
+
+
+def test_train_reduces_loss_and_batches_count_steps():
+    rng = np.random.default_rng(0)
+    X = bp.add_bias_column(rng.normal(size=(60, 2)))
+    y = (X[:, 1] * X[:, 2] > 0).astype(float)  # XOR: needs the hidden layer
+    full = bp.train(X, y, n_hidden=8, lr=5.0, num_epochs=300, random_state=0)
+    assert full["steps"] == 300
+    assert full["train_loss"][-1] < 0.5 * full["train_loss"][0]
+    mini = bp.train(X, y, n_hidden=8, lr=0.5, num_epochs=3, batch_size=16, random_state=0,
+                    X_val=X[:10], y_val=y[:10])
+    assert mini["steps"] == 3 * 4 and len(mini["val_loss"]) == 4
+
+
+def test_train_marks_divergence_and_rejects_bad_lr():
+    X, y, _, _ = _problem(n=20)
+    hist = bp.train(X, y, n_hidden=4, lr=1e3, num_epochs=50, random_state=0, max_loss=0.8)
+    assert hist["diverged_at"] is not None and len(hist["train_loss"]) == hist["diverged_at"] + 1
+    with pytest.raises(ValueError, match="lr"):
+        bp.train(X, y, lr=0.0)
+
+
+def test_learning_rate_explorer_refits():
+    X, y = data.moons(120, noise=0.2, random_state=0)
+    e = wt.learning_rate_explorer(X, y, num_epochs=60)
+    assert e.last_error is None
+    small = e.update(lr=0.01).state["history"]["train_loss"].copy()
+    big = e.update(lr=30.0).state["history"]["train_loss"].copy()
+    assert e.last_error is None
+    assert small[-1] > 0.6 and big[-1] < small[-1]
+    lines = e.figure.axes[0].get_lines()
+    assert any(np.allclose(line.get_ydata(), big) for line in lines)
+
+
+def test_batch_size_explorer_refits():
+    X, y = data.moons(120, noise=0.2, random_state=0)
+    e = wt.batch_size_explorer(X[:80], y[:80], X[80:], y[80:], num_epochs=5)
+    assert e.last_error is None
+    assert e.update(batch_size=80).state["history"]["steps"] == 5
+    assert e.update(batch_size=8).state["history"]["steps"] == 50
+    assert e.last_error is None and len(e.state["history"]["val_loss"]) == 6

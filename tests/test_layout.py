@@ -1,0 +1,76 @@
+"""The layout: one name per lesson everywhere, every module reachable, no name
+offered twice, no private name used across modules."""
+
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+import trisep_nn
+from trisep_nn.lessons import LESSONS, notebook_name
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "trisep_nn"
+
+
+def test_every_notebook_lesson_folder_and_test_file_share_one_name():
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks == [notebook_name(n) for n in sorted(LESSONS)]
+    assert list(LESSONS) == list(range(len(LESSONS))), "lessons are numbered 0, 1, 2, ..."
+    folders = sorted(p.name for p in (PACKAGE / "lessons").iterdir()
+                     if p.is_dir() and not p.name.startswith("__"))
+    assert folders == sorted(LESSONS.values())
+    tests = sorted(p.stem for p in (ROOT / "tests" / "lessons").glob("test_*.py"))
+    assert tests == sorted(f"test_{name}" for name in LESSONS.values())
+
+
+@pytest.mark.parametrize("lesson", list(LESSONS.values()))
+def test_every_lesson_is_reachable_from_the_package(lesson):
+    module = getattr(trisep_nn.lessons, lesson)
+    assert module.__name__ == f"trisep_nn.lessons.{lesson}"
+    assert module.__doc__, f"lesson {lesson} says in its docstring what it is"
+
+
+def test_an_unknown_lesson_names_the_lessons():
+    with pytest.raises(AttributeError, match="the lessons are: start_here"):
+        trisep_nn.lessons.backprop  # noqa: B018
+
+
+def test_every_toolkit_module_is_reachable_as_an_attribute():
+    modules = {p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_")}
+    for name in modules | {"lessons"}:
+        assert getattr(trisep_nn, name).__name__ == f"trisep_nn.{name}", name
+    assert set(trisep_nn.__all__) >= modules
+
+
+@pytest.mark.parametrize("part", ["widgets", "checks"])
+def test_no_name_is_offered_by_two_lessons(part):
+    owners = {}
+    for lesson in LESSONS.values():
+        try:
+            module = importlib.import_module(f"trisep_nn.lessons.{lesson}.{part}")
+        except ModuleNotFoundError:
+            continue
+        for name in module.__all__:
+            owners.setdefault(name, []).append(lesson)
+    clashes = {name: lessons for name, lessons in owners.items() if len(lessons) > 1}
+    assert not clashes, f"one name, several lessons (the last one wins silently): {clashes}"
+
+
+def _private_imports(path):
+    """Names starting with one underscore that `path` imports from another module."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if re.match(r"_[^_]", alias.name):
+                    yield f"from {'.' * node.level}{node.module or ''} import {alias.name}"
+
+
+def test_no_module_imports_a_private_name_of_another():
+    found = {str(p.relative_to(ROOT)): list(_private_imports(p))
+             for p in sorted(PACKAGE.rglob("*.py"))}
+    found = {path: names for path, names in found.items() if names}
+    assert not found, f"give these a public name, or keep them in their module: {found}"

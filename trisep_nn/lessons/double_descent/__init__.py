@@ -1,0 +1,274 @@
+"""Double descent with random-features regression (notebook 12; Belkin et al. 2019).
+
+The model is the lecture's ``h(x) = wᵀφ(x)`` with a basis that is *fixed and
+random*: ``p`` random Fourier features (Rahimi & Recht 2007)::
+
+    φ_j(x) = sqrt(2/p) cos(ω_j x + b_j),   ω_j = ω_max u_j^1.5,  u_j, b_j/2π ~ U(0, 1)
+
+— a Fourier series whose frequencies are drawn at random (more of them low,
+density ∝ ω^(-1/3), up to ω_max). Only ``w`` is fitted,
+by least squares. With fewer features than training points (p < n) that is the
+ordinary least-squares fit; with p ≥ n infinitely many ``w`` fit the data
+exactly, and we take the one of **minimum norm** ``‖w‖`` (what
+``np.linalg.lstsq`` and ``np.linalg.pinv`` return; also where gradient descent
+started from w = 0 ends up). Sweeping p across the *interpolation threshold*
+p = n draws Belkin's double-descent curve.
+
+    >>> x, y = sample_data(40, noise=0.2, random_state=0)
+    >>> features = RandomFourierFeatures(1000, 1.3 * nyquist_frequency(40), random_state=0)
+    >>> w = min_norm_fit(features.transform(x, 100), y)        # p = 100 > n = 40
+    >>> bool(np.allclose(features.transform(x, 100) @ w, y))   # interpolates
+    True
+
+The data follow the truth of notebooks 02-04, ``cos(1.5 π x)`` on [0, 1], on an
+evenly spaced, slightly jittered grid of ``n`` points. The frequencies reach
+1.3 times the grid's Nyquist frequency ``π / Δx``, so that n features can
+resolve the n points (a sharp threshold), while many low frequencies let a few
+features already describe the smooth truth (the classical U on the left).
+
+:class:`DoubleDescent` computes the whole curve (many p, many random draws)
+once, with one SVD per fit, so that changing the noise level or the ridge
+penalty afterwards costs only a few small matrix products (the explorer's
+sliders).
+"""
+
+import numpy as np
+
+from trisep_nn.data import cosine
+
+__all__ = [
+    "sample_data", "nyquist_frequency", "RandomFourierFeatures", "min_norm_fit",
+    "fit_risks", "feature_counts", "DoubleDescent",
+]
+
+
+def sample_data(n_samples=40, noise=0.2, jitter=0.25, f=cosine, random_state=None):
+    """``n_samples`` points on an evenly spaced grid of [0, 1], each moved by up to
+    ``jitter`` grid spacings, with ``y = f(x) + noise * N(0, 1)``.
+
+    Returns ``x`` (n,) and ``y`` (n,). An even design keeps the interpolation
+    threshold sharp; with uniformly random x two points can land almost on top of
+    each other with different noise, and every interpolant has to jump between them.
+    """
+    n = _check_count(n_samples, "n_samples")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    rng = np.random.default_rng(random_state)
+    spacing = 1.0 / n
+    x = (np.arange(n) + 0.5 + rng.uniform(-jitter, jitter, n)) * spacing
+    y = f(x) + noise * rng.standard_normal(n)
+    return x, y
+
+
+def nyquist_frequency(n_samples):
+    """``π / Δx`` for ``n_samples`` evenly spaced points on [0, 1]: the highest
+    angular frequency the grid can resolve."""
+    return np.pi * _check_count(n_samples, "n_samples")
+
+
+class RandomFourierFeatures:
+    """``p`` random cosines ``sqrt(2/p) cos(ω_j x + b_j)``; the first ``p`` of a fixed draw.
+
+    Parameters
+    ----------
+    max_features : int
+        How many (ω, b) pairs to draw. ``transform(x, p)`` uses the first ``p``,
+        so growing p adds features to the same model instead of redrawing them.
+    max_frequency : float
+        The largest possible ω.
+    power : float, default 1.5
+        ``ω = max_frequency * u**power`` with u uniform on [0, 1]: 1 draws ω
+        uniformly, larger powers favour low frequencies.
+    random_state : None, int or Generator
+
+    Attributes
+    ----------
+    frequencies_, phases_ : arrays of shape (max_features,)
+    """
+
+    def __init__(self, max_features, max_frequency, power=1.5, random_state=None):
+        self.max_features = _check_count(max_features, "max_features")
+        self.max_frequency, self.power = float(max_frequency), float(power)
+        if not (self.max_frequency > 0 and self.power > 0):
+            raise ValueError(f"max_frequency and power must be > 0, got {max_frequency}, {power}")
+        rng = np.random.default_rng(random_state)
+        self.frequencies_ = self.max_frequency * rng.uniform(0, 1, self.max_features) ** self.power
+        self.phases_ = rng.uniform(0, 2 * np.pi, self.max_features)
+
+    def transform(self, x, n_features=None):
+        """Feature matrix ``Φ`` of shape (len(x), p) with ``Φ[i, j] = φ_j(x_i)``."""
+        p = self.max_features if n_features is None else _check_count(n_features, "n_features")
+        if p > self.max_features:
+            raise ValueError(f"asked for {p} features, only {self.max_features} were drawn")
+        x = np.asarray(x, dtype=float).reshape(-1, 1)
+        return np.sqrt(2.0 / p) * np.cos(x * self.frequencies_[:p] + self.phases_[:p])
+
+
+def min_norm_fit(Phi, y, ridge=0.0):
+    """Least-squares weights ``w`` for ``Φ w ≈ y``.
+
+    ``ridge = 0``: the minimum-norm least-squares solution (``np.linalg.lstsq``):
+    for p ≤ n the ordinary least-squares fit, for p > n the interpolant with the
+    smallest ``‖w‖``. ``ridge = λ > 0``: minimises ``‖Φw − y‖² + λ‖w‖²``, solved
+    as the least-squares problem ``[Φ; √λ I] w ≈ [y; 0]``.
+    """
+    Phi, y = np.asarray(Phi, dtype=float), np.asarray(y, dtype=float)
+    if Phi.ndim != 2 or y.shape != (Phi.shape[0],):
+        raise ValueError(f"need Phi of shape (n, p) and y of shape (n,), got {Phi.shape}, "
+                         f"{y.shape}")
+    if ridge < 0:
+        raise ValueError(f"ridge must be >= 0, got {ridge}")
+    if ridge > 0:
+        p = Phi.shape[1]
+        Phi = np.vstack([Phi, np.sqrt(ridge) * np.eye(p)])
+        y = np.concatenate([y, np.zeros(p)])
+    return np.linalg.lstsq(Phi, y, rcond=None)[0]
+
+
+def feature_counts(n_samples, max_ratio=25, n_points=30):
+    """A log-spaced list of feature counts p from 1 to ``max_ratio * n``, with
+    ``n`` itself (the threshold) and a few points around it included."""
+    n = _check_count(n_samples, "n_samples")
+    grid = np.round(np.logspace(0, np.log10(max_ratio * n), n_points)).astype(int)
+    near = [n // 4, n // 2, 3 * n // 4, n - 2, n, n + 2, 5 * n // 4, 2 * n]
+    return np.unique(np.r_[grid, [p for p in near if p >= 1]])
+
+
+def fit_risks(n_features, n_samples=40, noise=0.2, ridge=0.0, n_draws=20, max_frequency=None,
+              x_test=None, random_state=0):
+    """The direct way: for each draw and each p, fit with :func:`min_norm_fit` and
+    measure. Slower than :class:`DoubleDescent` (which must agree with it).
+
+    Returns a dict of arrays of shape (n_draws, len(n_features)): ``"test"`` (mean
+    squared error against the truth on ``x_test``, plus ``noise²``, i.e. the
+    expected error on fresh noisy points), ``"train"`` and ``"norm"`` (‖w‖).
+    """
+    n_features = np.asarray(n_features, dtype=int)
+    x_test = np.linspace(0, 1, 401) if x_test is None else np.asarray(x_test, dtype=float)
+    omega = 1.3 * nyquist_frequency(n_samples) if max_frequency is None else max_frequency
+    out = {key: np.zeros((n_draws, len(n_features))) for key in ("test", "train", "norm")}
+    for d, seed in enumerate(_draw_seeds(random_state, n_draws)):
+        x, z, features = _draw(seed, n_samples, int(n_features.max()), omega)
+        y = cosine(x) + noise * z
+        for i, p in enumerate(n_features):
+            Phi = features.transform(x, p)
+            w = min_norm_fit(Phi, y, ridge)
+            out["test"][d, i] = np.mean((features.transform(x_test, p) @ w
+                                         - cosine(x_test)) ** 2) + noise ** 2
+            out["train"][d, i] = np.mean((Phi @ w - y) ** 2)
+            out["norm"][d, i] = np.linalg.norm(w)
+    return out
+
+
+class DoubleDescent:
+    """The double-descent experiment, precomputed so that noise and ridge are cheap.
+
+    For each of ``n_draws`` random draws (data positions, noise pattern, features)
+    and each feature count p, the SVD ``Φ = U S Vᵀ`` is computed once. For any
+    noise level σ and ridge λ the fit is then ``w = V c`` with
+    ``c = S / (S² + λ) · Uᵀ y`` (``1/S`` for λ = 0: the minimum-norm solution) and
+    ``y = f(x) + σ z`` with the draw's fixed standard-normal ``z``. The test risk
+    is exact for the test grid: ``mean((Φ_test w − f)²) + σ²`` is a quadratic in
+    ``c``, stored through a QR factorisation of ``Φ_test V``.
+
+    Parameters
+    ----------
+    n_samples : int
+        Training points n (the threshold is at p = n).
+    n_features : array of int, optional
+        Feature counts p (default :func:`feature_counts`).
+    n_draws : int
+        Random draws to average over (the curves use the median).
+    max_frequency : float, optional
+        Default: 1.3 times the Nyquist frequency of the grid, 1.3 π n.
+    random_state : int
+    """
+
+    def __init__(self, n_samples=40, n_features=None, n_draws=20, max_frequency=None,
+                 n_test=401, random_state=0):
+        self.n_samples = _check_count(n_samples, "n_samples")
+        self.n_features = (feature_counts(self.n_samples) if n_features is None
+                           else np.asarray(n_features, dtype=int))
+        self.n_draws = _check_count(n_draws, "n_draws")
+        self.max_frequency = (1.3 * nyquist_frequency(self.n_samples) if max_frequency is None
+                              else float(max_frequency))
+        x_test = np.linspace(0, 1, n_test)
+        f_test = cosine(x_test)
+        self.draws = []  # per draw: (x, z, features)
+        self._fits = []  # per draw: list over p of what risks() needs
+        for seed in _draw_seeds(random_state, self.n_draws):
+            x, z, features = _draw(seed, self.n_samples, int(self.n_features.max()),
+                                   self.max_frequency)
+            self.draws.append((x, z, features))
+            fx = cosine(x)
+            per_p = []
+            for p in self.n_features:
+                U, S, Vt = np.linalg.svd(features.transform(x, p), full_matrices=False)
+                # directions with a numerically zero singular value carry no weight
+                # (the same cut-off as np.linalg.lstsq's default rcond)
+                keep = S > S[0] * np.finfo(float).eps * max(self.n_samples, p)
+                U, S, Vt = U[:, keep], S[keep], Vt[keep]
+                B = features.transform(x_test, p) @ Vt.T / np.sqrt(n_test)
+                Q, R = np.linalg.qr(B)
+                q = Q.T @ f_test / np.sqrt(n_test)
+                rest = max(float(f_test @ f_test) / n_test - float(q @ q), 0.0)
+                per_p.append((U.T @ fx, U.T @ z, S, R, q, rest, fx, z, U))
+            self._fits.append(per_p)
+
+    def risks(self, noise=0.2, ridge=0.0):
+        """Arrays of shape (n_draws, len(n_features)): ``"test"``, ``"train"``, ``"norm"``."""
+        if noise < 0 or ridge < 0:
+            raise ValueError(f"noise and ridge must be >= 0, got {noise}, {ridge}")
+        shape = (self.n_draws, len(self.n_features))
+        out = {key: np.zeros(shape) for key in ("test", "train", "norm")}
+        for d, per_p in enumerate(self._fits):
+            for i, (Uf, Uz, S, R, q, rest, fx, z, U) in enumerate(per_p):
+                Uy = Uf + noise * Uz
+                c = Uy / S if ridge == 0 else S * Uy / (S ** 2 + ridge)
+                out["test"][d, i] = float(np.sum((R @ c - q) ** 2)) + rest + noise ** 2
+                y = fx + noise * z
+                out["train"][d, i] = float(np.mean((U @ (S * c) - y) ** 2))
+                out["norm"][d, i] = float(np.linalg.norm(c))
+        return out
+
+    def fit(self, n_features, noise=0.2, ridge=0.0, draw=0, x_plot=None):
+        """One fit of one draw, directly with :func:`min_norm_fit`, for plotting.
+
+        Returns ``(x, y, x_plot, prediction)``: the training data and the fitted
+        curve on ``x_plot`` (default: 400 points on [0, 1]).
+        """
+        x, z, features = self.draws[draw]
+        y = cosine(x) + noise * z
+        w = min_norm_fit(features.transform(x, n_features), y, ridge)
+        x_plot = np.linspace(0, 1, 400) if x_plot is None else np.asarray(x_plot, dtype=float)
+        return x, y, x_plot, features.transform(x_plot, n_features) @ w
+
+    def smallest_singular_values(self):
+        """Smallest (kept) singular value of Φ, shape (n_draws, len(n_features)).
+
+        It dips to nearly 0 at p = n: a square random matrix is nearly singular
+        (for random matrices it scales like |√p - √n|, Marchenko-Pastur), and the
+        minimum-norm fit divides by it."""
+        return np.array([[fit[2][-1] for fit in per_p] for per_p in self._fits])
+
+    def curve(self, noise=0.2, ridge=0.0):
+        """Median over the draws of :meth:`risks`: one value per feature count."""
+        return {key: np.median(value, axis=0) for key, value in self.risks(noise, ridge).items()}
+
+
+def _draw_seeds(random_state, n_draws):
+    return np.random.default_rng(random_state).integers(2**31, size=n_draws)
+
+
+def _draw(seed, n_samples, max_features, max_frequency):
+    """One random draw: positions x, a standard-normal noise pattern z, the features."""
+    rng = np.random.default_rng(seed)
+    x, z = sample_data(n_samples, noise=1.0, f=np.zeros_like, random_state=rng)
+    features = RandomFourierFeatures(max_features, max_frequency, random_state=rng)
+    return x, z, features
+
+
+def _check_count(value, name):
+    if int(value) != value or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

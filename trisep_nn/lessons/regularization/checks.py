@@ -1,0 +1,149 @@
+"""Exercise checks for notebook 04 (regularization).
+
+The lecture's regularised loss is ``L(w) = ½‖y − Xw‖² + α Ω(w)``; the
+checks use the same α (not scikit-learn's, see :mod:`trisep_nn.lessons.regularization`).
+"""
+
+import numpy as np
+
+from trisep_nn.feedback import OK, WRONG, call_student, check_array, not_answered, say
+
+__all__ = ["check_ridge_weights", "check_soft_threshold", "check_cv_alpha"]
+
+
+def _close(a, b):
+    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-6, atol=1e-10)
+
+
+def check_ridge_weights(answer, X, y, alpha):
+    """Exercise 4.1: the minimiser of ½‖y − Xw‖² + α‖w‖², i.e. (XᵀX + 2αI)⁻¹Xᵀy."""
+    what = "w_ridge"
+    if not_answered(answer, what):
+        return False
+    try:
+        answer = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        say(WRONG, f"{what}: expected an array of numbers, got {type(answer).__name__}.")
+        return False
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    d = X.shape[1]
+    A, b = X.T @ X, X.T @ y
+
+    def solve(a):
+        return np.linalg.solve(A + a * np.eye(d), b)
+
+    expected = solve(2 * alpha)
+    if _close(answer, expected):
+        say(OK, f"{what}: correct: ∇L = −Xᵀ(y − Xw) + 2αw = 0 gives w = (XᵀX + 2αI)⁻¹Xᵀy.")
+        return True
+    if answer.shape != expected.shape:
+        if answer.shape == (len(y),):
+            say(WRONG, f"{what}: shape {answer.shape}, one value per example; the weights "
+                        f"have one value per feature, shape {expected.shape}.")
+        else:
+            say(WRONG, f"{what}: shape {answer.shape}, expected {expected.shape}.")
+    elif _close(answer, solve(alpha)):
+        say(WRONG, f"{what}: you added αI; the derivative of α‖w‖² is 2αw, so the matrix "
+                    "is XᵀX + 2αI.")
+    elif _close(answer, solve(alpha / 2)):
+        say(WRONG, f"{what}: you added (α/2)I; the derivative of α‖w‖² is 2αw, so the "
+                    "matrix is XᵀX + 2αI.")
+    elif _close(answer, solve(0.0)):
+        say(WRONG, f"{what}: that is the unregularised least-squares solution (α = 0): "
+                    "the penalty adds 2αI to XᵀX.")
+    elif _close(answer, np.linalg.solve(A + 2 * alpha * np.ones((d, d)), b)):
+        say(WRONG, f"{what}: you added 2α to every entry of XᵀX; only the diagonal: "
+                    "2α * np.eye(n_features).")
+    else:
+        check_array(answer, expected, what)
+    return False
+
+
+def _soft_threshold(z, alpha):
+    return np.sign(z) * np.maximum(np.abs(z) - alpha, 0.0)
+
+
+def check_soft_threshold(soft_threshold):
+    """Exercise 4.2: the lasso solution for an orthonormal design, sign(z)·max(|z| − α, 0)."""
+    what = "soft_threshold(z, alpha)"
+    if not_answered(soft_threshold, "soft_threshold"):
+        return False
+    z = np.array([-3.0, -1.0, -0.4, 0.0, 0.3, 0.5, 2.0])
+    for alpha in (0.5, 1.5):
+        got = call_student(soft_threshold, what, z.copy(), alpha)
+        if got is None:
+            return False
+        expected = _soft_threshold(z, alpha)
+        if _close(got, expected):
+            continue
+        where = f"at z = {z.tolist()}, α = {alpha}"
+        if got.shape != expected.shape:
+            say(WRONG, f"{what}: shape {got.shape} for an input of shape {z.shape}; "
+                        "work element by element (np.sign, np.abs, np.maximum).")
+        elif _close(got, z / (1 + 2 * alpha)):
+            say(WRONG, f"{what}: that is the ridge shrinkage z / (1 + 2α), which never "
+                        "reaches exactly 0. The lasso subtracts α from |z| and stops at 0.")
+        elif _close(got, np.sign(z) * (np.abs(z) - alpha)) or _close(got, z - alpha * np.sign(z)):
+            say(WRONG, f"{what}: weights with |z| < α must be exactly 0, yours change sign "
+                        f"({where}): clip |z| − α at 0 with np.maximum.")
+        elif _close(got, np.maximum(np.abs(z) - alpha, 0)):
+            say(WRONG, f"{what}: the sign of z is lost: multiply by np.sign(z).")
+        elif _close(got, _soft_threshold(z, 2 * alpha)):
+            say(WRONG, f"{what}: your dead zone is |z| < 2α, twice too wide: the derivative "
+                        "of α|w| is ±α, so the threshold is α.")
+        elif _close(got, _soft_threshold(z, alpha / 2)):
+            say(WRONG, f"{what}: your dead zone is |z| < α/2, half as wide as it should be: "
+                        "the threshold is α.")
+        else:
+            check_array(got, expected, f"{what} {where}")
+        return False
+    say(OK, f"{what}: correct. Every |z| ≤ α becomes exactly 0: that is where the "
+             "lasso's zeros come from.")
+    return True
+
+
+def check_cv_alpha(answer, X, y, alphas, cv, degree=15):
+    """Exercise 4.3: the lecture's α chosen by cross-validation for the ridge polynomial.
+
+    Recomputes ``GridSearchCV`` on ``regularized_polynomial(degree, α, "l2")``
+    over ``alphas`` (the lecture's α) with the given ``cv`` and mean squared error.
+    """
+    from sklearn.model_selection import GridSearchCV
+
+    from trisep_nn.lessons.regularization import regularized_polynomial, sklearn_alpha
+
+    what = "best_alpha"
+    if not_answered(answer, what):
+        return False
+    try:
+        value = float(np.asarray(answer, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        say(WRONG, f"{what}: expected one number, got {np.shape(answer)}.")
+        return False
+    alphas = np.asarray(alphas, dtype=float)
+    search = GridSearchCV(
+        regularized_polynomial(degree, 1.0, "l2"),
+        {"ridge__alpha": sklearn_alpha(alphas, "l2")},
+        cv=cv, scoring="neg_mean_squared_error",
+    ).fit(X, y)
+    best = search.best_params_["ridge__alpha"] / 2
+    if np.isclose(value, best, rtol=1e-6):
+        say(OK, f"{what} = {best:.3g}: correct (cross-validated mean squared error "
+                 f"{-search.best_score_:.4g}).")
+        return True
+    if np.isclose(value, 2 * best, rtol=1e-6):
+        say(WRONG, f"{what}: {value:.3g} is scikit-learn's alpha; the lecture's α is half "
+                    f"of it, {best:.3g} (Ridge minimises ‖y − Xw‖² + alpha‖w‖²).")
+    elif np.isclose(value, alphas.min(), rtol=1e-6):
+        say(WRONG, f"{what}: {value:.3g} is the smallest α on the grid: did you pick the "
+                    "lowest training error? Use the cross-validated score (best_params_).")
+    elif np.isclose(value, alphas.max(), rtol=1e-6):
+        say(WRONG, f"{what}: {value:.3g} is the largest α on the grid: the score is the "
+                    "negative MSE, so the best model has the largest score, not the smallest.")
+    elif not np.any(np.isclose(value, alphas, rtol=1e-6)):
+        say(WRONG, f"{what}: {value:.3g} is not one of the α values on the grid.")
+    else:
+        say(WRONG, f"{what}: {value:.3g} is on the grid but is not the cross-validated "
+                    f"best; check that you used the given cv and scoring "
+                    "'neg_mean_squared_error'.")
+    return False

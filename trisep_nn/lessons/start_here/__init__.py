@@ -1,0 +1,3 @@
+"""Notebook 00, start here: how to use the course, a check of the set-up
+(:mod:`trisep_nn.doctor`), a first explorer and a first exercise (its check is
+in :mod:`.checks`)."""
