@@ -53,6 +53,16 @@ class Explorer:
         Size of the figure in inches.
     title : str, optional
         A line of text shown above the controls.
+    state : dict, optional
+        A dict that ``draw`` fills with what it computed (a fit, a count), so
+        tests and notebooks can read the numbers behind the picture as
+        ``explorer.state``. A new empty dict if omitted.
+    clear : bool
+        True (the default): the figure is cleared before every ``draw``, which
+        then builds it from scratch. False: ``draw`` gets the figure as it left
+        it, so it can build its axes and artists once (when ``fig.axes`` is
+        empty) and afterwards only update them (``set_data``, ``set_array``,
+        ``set_text``), which is much faster than drawing anew.
 
     Attributes
     ----------
@@ -63,9 +73,11 @@ class Explorer:
         Seconds taken by each redraw (for the latency benchmark).
     """
 
-    def __init__(self, draw, controls, figsize=(9, 4), title=None):
+    def __init__(self, draw, controls, figsize=(9, 4), title=None, state=None, clear=True):
         self.draw = draw
         self.controls = dict(controls)
+        self.state = {} if state is None else state
+        self.clear = clear
         self.figure = Figure(figsize=figsize, layout="constrained")
         FigureCanvasAgg(self.figure)  # renders to PNG with no GUI and no pyplot
         self.last_error = None
@@ -110,7 +122,8 @@ class Explorer:
     def redraw(self):
         """Draw the figure for the current values and show it in place."""
         start = time.perf_counter()
-        self.figure.clear()
+        if self.clear:
+            self.figure.clear()
         self.figure.set_layout_engine("constrained")
         try:
             self.draw(self.figure, **self.values)

@@ -123,6 +123,5 @@ def ad_modes_explorer(function="log(a·b)", a=2.0, b=3.0, wrt="a"):
                                 wrt))
 
     explorer = Explorer(draw, controls, figsize=(9, 5.2 if n_max > 4 else 4),
-                        title="Forward mode, then reverse mode, one node at a time")
-    explorer.state = state
+                        title="Forward mode, then reverse mode, one node at a time", state=state)
     return explorer

@@ -89,8 +89,8 @@ def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference
     explorer = Explorer(
         draw, {"lr": log_slider(lr, -2, 3, "learning rate η", readout_format=".3g")},
         figsize=(10, 4), title="Gradient descent at different learning rates",
+        state=state,
     )
-    explorer.state = state
     return explorer
 
 
@@ -141,6 +141,5 @@ def batch_size_explorer(X, y, X_val=None, y_val=None, n_hidden=10, num_epochs=20
     explorer = Explorer(
         draw, {"batch_size": control},
         figsize=(10, 4), title=f"Mini-batches: {num_epochs} epochs at η = {lr:g}",
-    )
-    explorer.state = state
+     state=state)
     return explorer

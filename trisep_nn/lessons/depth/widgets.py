@@ -58,6 +58,5 @@ def sawtooth_explorer(k=3, jitter=0.0, max_k=8, seed=0):
         "jitter": slider(float(jitter), 0.0, 0.2, 0.01, "weight noise (relative)"),
     }
     explorer = Explorer(draw, controls, figsize=(10, 3.6),
-                        title="Telgarsky's sawtooth: k tent maps composed")
-    explorer.state = state
+                        title="Telgarsky's sawtooth: k tent maps composed", state=state)
     return explorer

@@ -68,6 +68,6 @@ def double_descent_explorer(experiment=None, noise=0.2, ridge=0.0, n_features=No
             continuous_update=False, style={"description_width": "initial"}),
     }
     explorer = Explorer(draw, controls, figsize=(10, 3.8),
-                        title="Double descent: random Fourier features, minimum-norm fit")
-    explorer.state = state
+                        title="Double descent: random Fourier features, minimum-norm fit",
+                        state=state)
     return explorer

@@ -83,6 +83,6 @@ def learned_basis_explorer(X, y, truth=None, max_hidden=8, n_hidden=3, seed=0, m
         {"n_hidden": slider(n_hidden, 1, max_hidden, 1, "hidden units d", continuous=False),
          "seed": slider(seed, 0, 4, 1, "initialisation seed", continuous=False)},
         figsize=(12, 3.8), title="Learned basis functions φ_j(x) = σ(u_j x + c_j)",
+        state=state,
     )
-    explorer.state = state
     return explorer

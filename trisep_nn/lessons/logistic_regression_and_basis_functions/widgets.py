@@ -8,16 +8,13 @@
 """
 
 import numpy as np
+from scipy.special import expit as sigmoid
 
 from trisep_nn import data, plots
 from trisep_nn.explorer import Explorer, slider
 from trisep_nn.polynomials import polynomial_classifier
 
 __all__ = ["linear_boundary_explorer", "degree_explorer"]
-
-
-def _sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
 
 
 def _cross_entropy(p, y):
@@ -43,17 +40,17 @@ def linear_boundary_explorer(X=None, y=None, w=(0.0, 0.5, -0.5)):
     def draw(fig, w0, w1, w2):
         w = np.array([w1, w2])
         z = w0 + X @ w
-        p = _sigmoid(z)
+        p = sigmoid(z)
         loss, accuracy = _cross_entropy(p, y), np.mean((p > 0.5) == y)
         with plots.style():
             ax_map, ax_z = fig.subplots(1, 2, width_ratios=[1.2, 1])
         plots.decision_boundary(
-            lambda G: _sigmoid(w0 + G @ w), X, y, ax_map, output="proba", resolution=80,
+            lambda G: sigmoid(w0 + G @ w), X, y, ax_map, output="proba", resolution=80,
             title=f"L(w) = {loss:.3f}   accuracy = {accuracy:.1%}",
         )
         zz = np.linspace(min(-6.0, z.min()), max(6.0, z.max()), 300)
         with plots.style():
-            ax_z.plot(zz, _sigmoid(zz), color="k", label="σ(z)")
+            ax_z.plot(zz, sigmoid(zz), color="k", label="σ(z)")
             for label in (0, 1):
                 on = y == label
                 ax_z.scatter(z[on], label + jitter[on], s=10, alpha=0.6,

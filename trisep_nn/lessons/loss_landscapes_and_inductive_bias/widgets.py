@@ -60,6 +60,5 @@ def landscape_explorer(model, X, y, normalization="filter", rescale=1.0, seed=0,
         "span": slider(float(span), 0.25, 2.0, 0.25, "span", continuous=False),
     }
     explorer = Explorer(draw, controls, figsize=(10, 3.8),
-                        title="A 2-D slice of the loss around the trained network")
-    explorer.state = state
+                        title="A 2-D slice of the loss around the trained network", state=state)
     return explorer

@@ -73,8 +73,7 @@ def width_explorer(f=resonance, x_range=(0.0, 1.0), n_units=8, kind="sigmoid",
         "steepness": slider(float(steepness), 1.0, 60.0, 1.0, "sigmoid steepness w·Δ"),
     }
     explorer = Explorer(draw, controls, figsize=(10, 3.8),
-                        title="A one-hidden-layer network built by hand")
-    explorer.state = state
+                        title="A one-hidden-layer network built by hand", state=state)
     return explorer
 
 
@@ -116,6 +115,5 @@ def trained_width_explorer(X, y, X_test=None, y_test=None, f=None, width=8, seed
         "seed": slider(seed, 0, 20, 1, "initial-weights seed", continuous=False),
     }
     explorer = Explorer(draw, controls, figsize=(7, 3.8),
-                        title="A one-hidden-layer network found by gradient descent")
-    explorer.state = state
+                        title="A one-hidden-layer network found by gradient descent", state=state)
     return explorer

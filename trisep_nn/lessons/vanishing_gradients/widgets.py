@@ -111,6 +111,5 @@ def gradient_explorer(X, y, depth=6, width=100, activation="sigmoid", init="naiv
         "quantity": dropdown(list(_KINDS), "backpropagated ∂L/∂z", "gradient"),
     }
     explorer = Explorer(draw, controls, figsize=(10, 3.8),
-                        title="Gradients at initialisation: one batch, no training")
-    explorer.state = state
+                        title="Gradients at initialisation: one batch, no training", state=state)
     return explorer
