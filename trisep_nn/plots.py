@@ -38,6 +38,7 @@ import numpy as np
 from cycler import cycler
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
 from matplotlib.lines import Line2D
+from scipy.special import expit, softmax
 
 __all__ = [
     "PALETTE",
@@ -154,18 +155,6 @@ def _fmt(v):
 # --------------------------------------------------------------------------
 # decision boundaries
 # --------------------------------------------------------------------------
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _sigmoid(z):
-    from scipy.special import expit
-
-    return expit(z)
-
-
 def _is_trisep_module(model):
     if "trisep_nn.nn" not in sys.modules:  # then no trisep_nn model exists yet
         return False
@@ -206,7 +195,7 @@ def _probabilities(model, X, output):
         sums_to_one = P.ndim == 1 or P.shape[1] == 2 or np.allclose(P.sum(axis=1), 1, atol=1e-6)
         kind = "proba" if in_range and sums_to_one else "logits"
     if kind == "logits":
-        P = _sigmoid(P) if P.ndim == 1 else _softmax(P)
+        P = expit(P) if P.ndim == 1 else softmax(P, axis=1)
     elif P.min() < -1e-9 or P.max() > 1 + 1e-9:
         raise ValueError(
             f"the model returned values in [{P.min():.3g}, {P.max():.3g}], not probabilities; "

@@ -32,6 +32,7 @@ Only NumPy is used, so :func:`train` is fast enough to refit inside a slider.
 """
 
 import numpy as np
+from scipy.special import expit as sigmoid  # σ(z) = 1 / (1 + e^-z), never overflows
 
 __all__ = [
     "sigmoid",
@@ -48,12 +49,6 @@ __all__ = [
     "predict_proba",
     "train",
 ]
-
-
-def sigmoid(z):
-    """``σ(z) = 1 / (1 + e^-z)``, written as ``(1 + tanh(z/2)) / 2`` so that it
-    never overflows, even at ``z = -1000``."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
 def add_bias_column(X):

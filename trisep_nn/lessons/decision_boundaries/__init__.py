@@ -29,6 +29,7 @@ import json
 import math
 
 import numpy as np
+from scipy.special import expit, softmax  # σ(z) = 1 / (1 + e^-z), never overflows
 
 from trisep_nn import data, losses
 from trisep_nn.engine import Tensor, no_grad, softmax_cross_entropy
@@ -289,10 +290,8 @@ class TrainingRun:
         """Class probabilities: shape (n,) for binary problems (p of class 1), (n, K) else."""
         z = self.predict_logits(X)
         if self.n_classes == 2:
-            return 0.5 * (1.0 + np.tanh(0.5 * z[:, 0]))  # σ(z) without overflow
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+            return expit(z[:, 0])
+        return softmax(z, axis=1)
 
     def hidden_outputs(self, X, layer=1):
         """Outputs of the units of hidden layer ``layer`` (1 = first) on points X:

@@ -32,6 +32,8 @@ penalty afterwards costs only a few small matrix products (the explorer's
 sliders).
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from trisep_nn.data import cosine
@@ -160,6 +162,22 @@ def fit_risks(n_features, n_samples=40, noise=0.2, ridge=0.0, n_draws=20, max_fr
     return out
 
 
+class SolvedFit(NamedTuple):
+    """One draw's fit at one feature count p, solved once for every noise and ridge.
+
+    With ``Φ = U S Vᵀ`` (only the kept singular values) and ``y = f(x) + σ z``:"""
+
+    Uf: np.ndarray  # Uᵀ f(x): the true function in the basis U
+    Uz: np.ndarray  # Uᵀ z: the noise pattern in the basis U
+    S: np.ndarray  # the kept singular values of Φ, largest first
+    R: np.ndarray  # R of the QR factorisation of Φ_test V / √n_test
+    q: np.ndarray  # Qᵀ f_test / √n_test
+    rest: float  # the part of mean(f_test²) outside the span of Φ_test V
+    fx: np.ndarray  # f(x) at the training points
+    z: np.ndarray  # the draw's standard-normal noise pattern
+    U: np.ndarray  # the left singular vectors kept
+
+
 class DoubleDescent:
     """The double-descent experiment, precomputed so that noise and ridge are cheap.
 
@@ -195,7 +213,7 @@ class DoubleDescent:
         x_test = np.linspace(0, 1, n_test)
         f_test = cosine(x_test)
         self.draws = []  # per draw: (x, z, features)
-        self._fits = []  # per draw: list over p of what risks() needs
+        self._fits = []  # per draw: a SolvedFit per feature count
         for seed in _draw_seeds(random_state, self.n_draws):
             x, z, features = _draw(seed, self.n_samples, int(self.n_features.max()),
                                    self.max_frequency)
@@ -212,7 +230,7 @@ class DoubleDescent:
                 Q, R = np.linalg.qr(B)
                 q = Q.T @ f_test / np.sqrt(n_test)
                 rest = max(float(f_test @ f_test) / n_test - float(q @ q), 0.0)
-                per_p.append((U.T @ fx, U.T @ z, S, R, q, rest, fx, z, U))
+                per_p.append(SolvedFit(U.T @ fx, U.T @ z, S, R, q, rest, fx, z, U))
             self._fits.append(per_p)
 
     def risks(self, noise=0.2, ridge=0.0):
@@ -222,12 +240,13 @@ class DoubleDescent:
         shape = (self.n_draws, len(self.n_features))
         out = {key: np.zeros(shape) for key in ("test", "train", "norm")}
         for d, per_p in enumerate(self._fits):
-            for i, (Uf, Uz, S, R, q, rest, fx, z, U) in enumerate(per_p):
-                Uy = Uf + noise * Uz
+            for i, fit in enumerate(per_p):
+                Uy = fit.Uf + noise * fit.Uz
+                S = fit.S
                 c = Uy / S if ridge == 0 else S * Uy / (S ** 2 + ridge)
-                out["test"][d, i] = float(np.sum((R @ c - q) ** 2)) + rest + noise ** 2
-                y = fx + noise * z
-                out["train"][d, i] = float(np.mean((U @ (S * c) - y) ** 2))
+                out["test"][d, i] = float(np.sum((fit.R @ c - fit.q) ** 2)) + fit.rest + noise ** 2
+                y = fit.fx + noise * fit.z
+                out["train"][d, i] = float(np.mean((fit.U @ (S * c) - y) ** 2))
                 out["norm"][d, i] = float(np.linalg.norm(c))
         return out
 
@@ -249,7 +268,7 @@ class DoubleDescent:
         It dips to nearly 0 at p = n: a square random matrix is nearly singular
         (for random matrices it scales like |√p - √n|, Marchenko-Pastur), and the
         minimum-norm fit divides by it."""
-        return np.array([[fit[2][-1] for fit in per_p] for per_p in self._fits])
+        return np.array([[fit.S[-1] for fit in per_p] for per_p in self._fits])
 
     def curve(self, noise=0.2, ridge=0.0):
         """Median over the draws of :meth:`risks`: one value per feature count."""

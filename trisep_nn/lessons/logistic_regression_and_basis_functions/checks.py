@@ -7,14 +7,11 @@ missing σ) so the verdict names the slip.
 """
 
 import numpy as np
+from scipy.special import expit as sigmoid
 
 from trisep_nn.feedback import OK, WRONG, call_student, check_array, not_answered, say
 
 __all__ = ["check_cross_entropy", "check_gradient", "check_logit"]
-
-
-def _sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
 
 
 def _cases():
@@ -83,7 +80,7 @@ def check_cross_entropy(cross_entropy):
 
 
 def _gradient(w, X, y):
-    return X.T @ (_sigmoid(X @ w) - y) / len(y)
+    return X.T @ (sigmoid(X @ w) - y) / len(y)
 
 
 def check_gradient(gradient):
@@ -135,7 +132,7 @@ def check_logit(logit):
     expected = np.log(p / (1 - p))
     if _close(got, expected):
         z = np.linspace(-5, 5, 11)
-        back = call_student(logit, what, _sigmoid(z))
+        back = call_student(logit, what, sigmoid(z))
         if back is None:
             return False
         if _close(back, z, rtol=1e-6):

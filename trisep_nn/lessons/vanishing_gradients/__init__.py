@@ -31,17 +31,13 @@ slide's formulas.
 """
 
 import numpy as np
+from scipy.special import expit as sigmoid  # σ(z) = 1 / (1 + e^-z), never overflows
 
 __all__ = [
     "sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "INITIALISATIONS",
     "weight_variance", "predicted_factor", "deep_network", "gradient_amplitudes",
     "homogeneity", "layer_factor", "physics_batch", "amplitude_table", "plot_amplitudes",
 ]
-
-
-def sigmoid(x):
-    """``σ(x) = 1 / (1 + e^-x)``, computed without overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
 
 
 def sigmoid_derivative(x):
