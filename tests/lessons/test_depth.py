@@ -77,55 +77,124 @@ def test_jitter_changes_the_weights_but_not_the_original():
     assert np.max(np.abs(depth.network_output(noisy, x) - depth.sawtooth(x, 3))) > 1e-3
 
 
-def test_training_fits_a_one_fold_tent_and_records_all_restarts():
-    model, mse, all_mse = depth.fit_sawtooth([1, 8, 1], 1, n_restarts=2, epochs=300)
-    assert mse < 1e-2 and mse == min(all_mse) and len(all_mse) == 2
-    x = np.linspace(0, 1, 501)  # the rescaling of the input was folded back into the model
-    assert np.mean((depth.network_output(model, x) - depth.tent(x)) ** 2) == pytest.approx(
-        mse, rel=0.05)
-    result = depth.depth_vs_width(1, [2], [(2, 2)], n_restarts=1, epochs=20)
-    assert [r["n_params"] for r in result["shallow"]] == [7]
-    assert [r["n_params"] for r in result["deep"]] == [2 * 2 + 6 + 3]
+def test_the_floor_is_the_tents_variance_on_every_tooth_without_a_kink():
+    # a tent's best straight line is its mean: the error is its variance, 1/12
+    x = np.linspace(0, 1, 100_001)
+    tooth = depth.tent(x)
+    line = np.polyval(np.polyfit(x, tooth, 1), x)
+    assert np.mean((tooth - line) ** 2) == pytest.approx(1 / 12, rel=1e-4)
+    assert depth.shallow_error_floor(6, 12) == pytest.approx((1 - 12 / 32) / 12)
+    assert depth.shallow_error_floor(3, 6) == 0.0  # more units than teeth: no floor
 
 
-def test_check_tent(capsys):
-    assert check_tent(depth.tent)
-    assert not check_tent(lambda x: 2 * depth.relu(x) - 2 * depth.relu(x - 0.5))
-    assert "weight is -4" in capsys.readouterr().out
-    assert not check_tent(lambda x: depth.relu(x) - 2 * depth.relu(x - 0.5))
-    assert "only reaches" in capsys.readouterr().out
-    assert not check_tent(lambda x: None)
-    assert "returned None" in capsys.readouterr().out
-    assert not check_tent(None)
+@pytest.mark.parametrize("k, width", [(4, 3), (5, 10), (6, 12), (6, 30), (7, 14)])
+def test_no_one_layer_network_beats_the_floor(k, width):
+    best = depth.mse_on_sawtooth(depth.least_squares_shallow(k, width), k)
+    assert best >= depth.shallow_error_floor(k, width) - 1e-12
+    rng = np.random.default_rng(k * width)
+    x = np.linspace(0, 1, 4097)
+    for _ in range(20):  # random kinks anywhere, output weights by least squares
+        bends = rng.uniform(-0.2, 1.2, width)
+        features = np.column_stack([depth.relu(x[:, None] - bends), np.ones_like(x)])
+        fit = features @ np.linalg.lstsq(features, depth.sawtooth(x, k), rcond=None)[0]
+        assert np.mean((fit - depth.sawtooth(x, k)) ** 2) >= depth.shallow_error_floor(k, width)
 
 
-def test_check_sawtooth_counts(capsys):
-    assert check_sawtooth_counts(1024, 1023, k=10)
-    assert not check_sawtooth_counts(1023, 1023, k=10)
-    assert "number of kinks" in capsys.readouterr().out
-    assert not check_sawtooth_counts(1024, 1024, k=10)
-    assert "one more than the counting bound" in capsys.readouterr().out
-    assert not check_sawtooth_counts(1024, 20, k=10)
-    assert "DEEP" in capsys.readouterr().out
-    assert not check_sawtooth_counts(None, None)
-    assert "not answered" in capsys.readouterr().out
+def test_least_squares_shallow_is_exact_with_one_unit_per_piece():
+    for k in (2, 4):
+        net = depth.least_squares_shallow(k, 2 ** k)
+        assert depth.count_parameters(net) == 3 * 2 ** k + 1
+        assert depth.mse_on_sawtooth(net, k) < 1e-20
 
 
-def test_check_shallow_weights(capsys):
+def test_training_all_seeds_at_once_matches_training_each_alone():
+    from trisep_nn.nn import MLP
+    from trisep_nn.train import fit
+
+    models, mse = depth.train_on_sawtooth([1, 6, 1], 1, seeds=[3, 5], epochs=60, lr=0.02)
+    alone = depth.spread_kinks(MLP([1, 6, 1], random_state=5), -1.0, 1.0, random_state=5)
+    X, y = depth.sawtooth_data(1)
+    fit(alone, 2 * X - 1, y, loss="mse", lr=0.02, epochs=60, batch_size=len(X), shuffle=False,
+        progress=False)
+    x = np.linspace(0, 1, 101)
+    # the returned network takes x in [0, 1]: the rescaling 2x - 1 was folded into it
+    np.testing.assert_allclose(depth.network_output(models[1], x),
+                               depth.network_output(alone, 2 * x - 1), atol=1e-10)
+    assert mse[1] == pytest.approx(depth.mse_on_sawtooth(models[1], 1))
+
+
+def test_notebook_11_training_claims():
+    # section 7: at k = 6 neither architecture gets away from the mean, from any of 8 starts
+    _, deep = depth.train_on_sawtooth(depth.deep_sizes(2, 6), 6, range(8, 16), epochs=400)
+    _, shallow = depth.train_on_sawtooth([1, 12, 1], 6, range(8, 16), epochs=400)
+    assert deep.min() > 0.5 / 12 and np.all(shallow >= depth.shallow_error_floor(6, 12))
+
+
+def test_notebook_11_think_width_trains_more_easily_at_small_k():
+    # the "Think!" after section 7: k = 3, 73 parameters each, 1000 steps, lr = 0.03
+    _, shallow = depth.train_on_sawtooth([1, 24, 1], 3, range(8), epochs=1000, lr=0.03)
+    _, deep = depth.train_on_sawtooth(depth.deep_sizes(4, 4), 3, range(8), epochs=1000, lr=0.03)
+    assert np.median(shallow) < np.median(deep) / 10
+
+
+def test_check_tent(verdict):
+    assert verdict(check_tent, depth.tent)[0]
+    slips = {
+        "weight is -4": lambda x: 2 * depth.relu(x) - 2 * depth.relu(x - 0.5),
+        "only reaches": lambda x: depth.relu(x) - 2 * depth.relu(x - 0.5),
+        "bends at x = 1,": lambda x: 2 * depth.relu(x) - 4 * depth.relu(x - 1),
+        "upside down": lambda x: 1 - depth.tent(x),
+        "sign is flipped": lambda x: -depth.tent(x),
+        "subtract 4": lambda x: 2 * depth.relu(x) + 4 * depth.relu(x - 0.5),
+        "returned None": lambda x: None,
+        "raised": lambda x: max(0, x),
+        "not outside it": lambda x: np.where(x < 0.5, 2 * x, 2 - 2 * x).tolist(),
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_tent, answer)
+        assert not ok and slip in printed, (slip, printed)
+    assert "not answered" in verdict(check_tent, None)[1]
+
+
+def test_check_tent_accepts_the_relu_form_with_floats_and_lists():
+    assert check_tent(lambda x: [2 * max(0.0, v) - 4 * max(0.0, v - 0.5) for v in x])
+    assert check_tent(lambda x: (2 * np.maximum(0, x) - 4 * np.maximum(0, x - 0.5)).astype(
+        np.float32))
+
+
+def test_check_sawtooth_counts(verdict):
+    assert verdict(check_sawtooth_counts, 1024, 1023, k=10)[0]
+    assert verdict(check_sawtooth_counts, np.int64(1024), 1023.0, k=10)[0]
+    slips = {
+        "number of kinks": (1023, 1023),
+        "one more than the counting bound": (1024, 1024),
+        "DEEP": (1024, 20),
+        "2k is the deep network's number of units": (20, 1023),
+        "off by a little": (1024, 1025),
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_sawtooth_counts, *answer, k=10)
+        assert not ok and slip in printed, (slip, printed)
+    assert "not answered" in verdict(check_sawtooth_counts, None, None)[1]
+
+
+def test_check_shallow_weights(verdict):
     good = depth.shallow_sawtooth_weights(3)
-    assert check_shallow_weights(good.copy(), k=3)
-    assert not check_shallow_weights(8.0 * (-1.0) ** np.arange(8), k=3)
-    assert "CHANGE of slope" in capsys.readouterr().out
+    assert verdict(check_shallow_weights, good.copy(), k=3)[0]
+    assert verdict(check_shallow_weights, good.tolist(), k=3)[0]
     flipped = -good
     flipped[0] = 8
-    assert not check_shallow_weights(flipped, k=3)
-    assert "flipped" in capsys.readouterr().out
     wrong_first = good.copy()
     wrong_first[0] = 16
-    assert not check_shallow_weights(wrong_first, k=3)
-    assert "first slope" in capsys.readouterr().out
-    assert not check_shallow_weights(good[:4], k=3)
-    assert "one unit per piece" in capsys.readouterr().out
+    slips = {
+        "CHANGE of slope": 8.0 * (-1.0) ** np.arange(8),
+        "flipped": flipped,
+        "first slope": wrong_first,
+        "one unit per piece": good[:4],
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_shallow_weights, answer, k=3)
+        assert not ok and slip in printed, (slip, printed)
 
 
 def test_sawtooth_explorer_redraws_with_k_and_jitter():
@@ -133,9 +202,18 @@ def test_sawtooth_explorer_redraws_with_k_and_jitter():
 
     explorer = sawtooth_explorer(k=3)
     assert explorer.last_error is None and explorer.state["pieces"] == 8
+    ax = explorer.figure.axes[0]
+    png = explorer.png
     explorer.update(k=6)
     assert explorer.last_error is None and explorer.state["pieces"] == 64
+    assert explorer.png != png and ax.get_title().startswith("64 linear pieces")
+    assert "12 ReLU units" in ax.get_legend().get_texts()[1].get_text()
     exact = explorer.state["output"].copy()
+    assert not ax.lines[0].get_visible()  # no grey reference without noise
     explorer.update(jitter=0.1)
-    assert explorer.last_error is None
+    assert explorer.last_error is None and ax.lines[0].get_visible()
     assert np.max(np.abs(explorer.state["output"] - exact)) > 1e-3
+    explorer.update(jitter=0.2, k=8)  # the noisy output stays inside the axes
+    low, high = ax.get_ylim()
+    assert low <= explorer.state["output"].min() and explorer.state["output"].max() <= high
+    assert len(explorer.figure.axes) == 2  # updated in place, never rebuilt

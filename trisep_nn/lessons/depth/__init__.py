@@ -20,7 +20,8 @@ Pure-NumPy functions (:func:`tent`, :func:`sawtooth`, :func:`count_linear_pieces
 :func:`shallow_sawtooth_weights`) sit next to the same constructions as real
 ``trisep_nn.nn`` networks with the weights set by hand
 (:func:`deep_sawtooth_network`, :func:`shallow_sawtooth_network`), and the
-training experiment of the notebook (:func:`fit_sawtooth`, :func:`depth_vs_width`).
+comparison at equal budgets (:func:`shallow_error_floor`, :func:`least_squares_shallow`)
+and the training experiment of the notebook (:func:`train_on_sawtooth`).
 """
 
 import numpy as np
@@ -29,8 +30,8 @@ __all__ = [
     "relu", "tent", "sawtooth", "kinks", "count_linear_pieces", "slopes",
     "shallow_sawtooth_weights", "deep_sawtooth_network", "shallow_sawtooth_network",
     "network_output", "hidden_layer_outputs", "count_parameters", "max_pieces_one_layer",
-    "random_shallow_pieces", "jitter_weights", "sawtooth_data", "deep_sizes",
-    "fit_sawtooth", "spread_kinks", "depth_vs_width",
+    "random_shallow_pieces", "jitter_weights", "shallow_error_floor", "least_squares_shallow",
+    "mse_on_sawtooth", "sawtooth_data", "deep_sizes", "spread_kinks", "train_on_sawtooth",
 ]
 
 
@@ -179,7 +180,7 @@ def shallow_sawtooth_network(k):
 
 def network_output(model, x):
     """The network's output on a 1-D array ``x``, as a 1-D NumPy array (no graph)."""
-    from trisep_nn.engine import Tensor, no_grad
+    from trisep_nn import Tensor, no_grad
 
     with no_grad():
         return model(Tensor(np.asarray(x, dtype=float).reshape(-1, 1))).data.ravel()
@@ -192,7 +193,7 @@ def hidden_layer_outputs(model, x):
     with ``s = sawtooth(x, l - 1)``; ``2 h1 - 4 h2`` recovers ``sawtooth(x, l)``.
     Returns a list of arrays (one per hidden layer) of that combination.
     """
-    from trisep_nn.engine import Tensor, no_grad
+    from trisep_nn import Tensor, no_grad
     from trisep_nn.nn import ReLU
 
     out = []
@@ -240,6 +241,58 @@ def random_shallow_pieces(width, n_networks=20, grid=20001, random_state=None):
 
 
 # --------------------------------------------------------------------------
+# Equal budgets: the same units in one layer or in k layers
+# --------------------------------------------------------------------------
+def shallow_error_floor(k, width):
+    """The smallest mean squared error on [0, 1] that ANY one-hidden-layer ReLU
+    network of ``width`` units can reach on the k-fold sawtooth:
+    ``(1/12) * max(0, 1 - width / 2**(k - 1))``.
+
+    Why: the sawtooth is ``2**(k-1)`` teeth, tents of width ``2**(1-k)``. On a
+    tooth where the network has no kink, the network is a straight line there,
+    and the best straight line through a tent is its mean ½ (a tent is
+    symmetric, so the best slope is 0): it misses by the tent's variance,
+    1/12, on average over the tooth. The network has at most ``width`` kinks,
+    so at most ``width`` teeth hold one; each of the others adds 1/12 times its
+    share ``2**(1-k)`` of [0, 1]. (1/12 is also the error of the constant ½.)
+
+    >>> shallow_error_floor(6, 12)     # 12 units against 32 teeth
+    0.052083333333333336
+    """
+    k = _check_depth(k)
+    return max(0.0, 1.0 - int(width) / 2 ** (k - 1)) / 12
+
+
+def least_squares_shallow(k, width, n_grid=4097):
+    """A good one-hidden-layer network of ``width`` ReLU units for the k-fold sawtooth.
+
+    Unit j bends where the sawtooth does, at ``x = j / 2**k`` (j < width), so
+    the first teeth can be drawn exactly; with the kinks fixed the network is
+    linear in its output weights and bias, which are then chosen by least
+    squares on a fine grid of [0, 1]. With ``width >= 2**k`` this is the exact
+    :func:`shallow_sawtooth_network`; with fewer units it is the best network
+    with these kinks (moving the kinks elsewhere gains little, and no placement
+    beats :func:`shallow_error_floor`). Returns an ``nn.Sequential`` with
+    ``3 * width + 1`` parameters.
+    """
+    from trisep_nn.nn import ReLU, Sequential
+
+    k, width = _check_depth(k), int(width)
+    x = np.linspace(0, 1, n_grid)
+    bends = np.arange(width) / 2 ** k
+    features = np.column_stack([relu(x[:, None] - bends), np.ones_like(x)])
+    *v, c = np.linalg.lstsq(features, sawtooth(x, k), rcond=None)[0]
+    return Sequential(_linear(np.ones((1, width)), -bends), ReLU(),
+                      _linear(np.array(v)[:, None], [c]))
+
+
+def mse_on_sawtooth(model, k, n_grid=4097):
+    """Mean squared error of ``model`` against the k-fold sawtooth on a fine grid of [0, 1]."""
+    x = np.linspace(0, 1, n_grid)
+    return float(np.mean((network_output(model, x) - sawtooth(x, k)) ** 2))
+
+
+# --------------------------------------------------------------------------
 # Training deep and shallow networks on the sawtooth
 # --------------------------------------------------------------------------
 def sawtooth_data(k, n_samples=256):
@@ -252,49 +305,6 @@ def sawtooth_data(k, n_samples=256):
 def deep_sizes(width, depth):
     """``[1, width, ..., width, 1]`` with ``depth`` hidden layers (MLP sizes)."""
     return [1] + [int(width)] * int(depth) + [1]
-
-
-def fit_sawtooth(sizes, k, n_restarts=3, epochs=1500, lr=0.01, n_samples=256,
-                 random_state=0):
-    """Train ``MLP(sizes)`` (ReLU, He init) on the sawtooth with Adam, full batch.
-
-    Two standard tricks help ReLU networks on a 1-D input: the network sees the
-    input rescaled to [-1, 1] (as ``StandardScaler`` would do), and the first
-    layer's kinks start spread over the data (:func:`spread_kinks`); deeper layers
-    start with a small positive bias so that fewer units start dead. After
-    training, the rescaling is folded into the first layer, so the returned
-    model takes x in [0, 1] directly.
-
-    ReLU networks sometimes still start badly, so we train ``n_restarts`` networks
-    from different seeds and keep the best: we ask what the *architecture* can
-    learn, not how lucky one start was.
-
-    Returns ``(model, mse, all_mse)``: the best network, its mean squared error on
-    a fine grid of [0, 1], and the errors of all the restarts.
-    """
-    from trisep_nn.nn import MLP
-    from trisep_nn.train import fit
-
-    X, y = sawtooth_data(k, n_samples)
-    x_fine = np.linspace(0, 1, 2001)
-    y_fine = sawtooth(x_fine, k)
-    best, all_mse = (None, np.inf), []
-    for restart in range(n_restarts):
-        seed = int(np.random.default_rng([random_state, restart]).integers(2**31))
-        model = MLP(sizes, activation="relu", random_state=seed)
-        spread_kinks(model, low=-1.0, high=1.0, random_state=seed)
-        for layer in model.linears[1:-1]:
-            layer.bias.data[...] = 0.1
-        fit(model, 2 * X - 1, y, loss="mse", lr=lr, epochs=epochs, batch_size=len(X),
-            random_state=seed, progress=False)
-        first = model.linears[0]  # h = W(2x - 1) + b = (2W) x + (b - W)
-        first.bias.data[...] = first.bias.data - first.weight.data[0]
-        first.weight.data[...] = 2 * first.weight.data
-        mse = float(np.mean((network_output(model, x_fine) - y_fine) ** 2))
-        all_mse.append(mse)
-        if mse < best[1]:
-            best = (model, mse)
-    return best[0], best[1], all_mse
 
 
 def spread_kinks(model, low=0.0, high=1.0, random_state=None):
@@ -312,24 +322,42 @@ def spread_kinks(model, low=0.0, high=1.0, random_state=None):
     return model
 
 
-def depth_vs_width(k, shallow_widths, deep_configs, **fit_kwargs):
-    """Train one-hidden-layer networks of the given widths and deep networks of the
-    given ``(width, depth)`` on the sawtooth of ``k`` folds.
+def _summed_mse(outputs, y):
+    """The networks' mean squared errors, summed: each network gets its own gradient."""
+    return ((outputs - y) ** 2).mean(axis=(1, 2)).sum()
 
-    Returns a dict with, for ``"shallow"`` and ``"deep"``, a list of records
-    ``{"sizes", "n_params", "mse", "pieces", "model", "all_mse"}``: the best of the
-    restarts (its error, its pieces on [0, 1], the network itself) and the errors of
-    all restarts.
+
+def train_on_sawtooth(sizes, k, seeds=range(8), epochs=1000, lr=0.01, n_samples=256):
+    """Train one ``MLP(sizes)`` (ReLU, He init) per seed on the k-fold sawtooth.
+
+    Adam, full batch. Two standard tricks help ReLU networks on a 1-D input: the
+    network sees x rescaled to [-1, 1], and the first layer's kinks start spread
+    over the data (:func:`spread_kinks`); deeper layers start with a small positive
+    bias so that fewer units start dead. All the seeds train at once as one
+    :class:`trisep_nn.nn.StackedMLP` (each exactly as it would alone, several times
+    faster). The rescaling is then folded into the first layer, so the returned
+    networks take x in [0, 1].
+
+    Returns ``(models, mse)``: one network per seed and their errors on a fine grid
+    (:func:`mse_on_sawtooth`).
     """
-    x_fine = np.linspace(0, 1, 20001)
-    result = {"shallow": [], "deep": []}
-    configs = [("shallow", [1, int(m), 1]) for m in shallow_widths]
-    configs += [("deep", deep_sizes(w, d)) for w, d in deep_configs]
-    for kind, sizes in configs:
-        model, mse, all_mse = fit_sawtooth(sizes, k, **fit_kwargs)
-        result[kind].append({
-            "sizes": sizes, "n_params": count_parameters(model), "mse": mse, "model": model,
-            "all_mse": all_mse,
-            "pieces": count_linear_pieces(x_fine, network_output(model, x_fine)),
-        })
-    return result
+    from trisep_nn.nn import MLP, StackedMLP
+    from trisep_nn.train import fit
+
+    models = []
+    for seed in seeds:
+        model = spread_kinks(MLP(sizes, activation="relu", random_state=seed), -1.0, 1.0,
+                             random_state=seed)
+        for layer in model.linears[1:-1]:
+            layer.bias.data[...] = 0.1
+        models.append(model)
+    X, y = sawtooth_data(k, n_samples)
+    stack = StackedMLP(models)
+    fit(stack, 2 * X - 1, y[:, None], loss=_summed_mse, lr=lr, epochs=epochs,
+        batch_size=len(X), shuffle=False, progress=False)
+    models = stack.to_models()
+    for model in models:
+        first = model.linears[0]  # h = W (2x - 1) + b = (2W) x + (b - W)
+        first.bias.data[...] = first.bias.data - first.weight.data[0]
+        first.weight.data[...] = 2 * first.weight.data
+    return models, np.array([mse_on_sawtooth(model, k) for model in models])

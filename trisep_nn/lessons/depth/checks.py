@@ -42,6 +42,15 @@ def check_tent(fn):
     if np.allclose(got[inside], 1 - expected[inside]):
         say(WRONG, "tent: upside down (1 - tent): the tent starts at 0, peaks at x = ½.")
         return False
+    for bend in (1.0, -0.5, 0.25, 0.0):  # the second unit switched on in the wrong place
+        if np.allclose(got, 2 * relu(_X) - 4 * relu(_X - bend)):
+            say(WRONG, f"tent: your second ReLU bends at x = {bend:g}, not at x = ½: it must "
+                        "switch on halfway, relu(x - 0.5), where the tent turns down.")
+            return False
+    if np.allclose(got, 2 * relu(_X) + 4 * relu(_X - 0.5)):
+        say(WRONG, "tent: the second unit adds +4 to the slope; it must subtract 4 "
+                    "(from +2 to -2).")
+        return False
     return check_array(got, expected, "tent(x)")
 
 
