@@ -10,6 +10,7 @@ a move recomputes one network on 8193 points and redraws, it never rebuilds axes
 """
 
 import numpy as np
+from matplotlib.ticker import StrMethodFormatter
 
 from trisep_nn.explorer import Explorer, slider
 from trisep_nn.lessons.depth import (
@@ -19,6 +20,7 @@ from trisep_nn.lessons.depth import (
     network_output,
     sawtooth,
 )
+from trisep_nn.lessons.universal_approximation.widgets import visible_ticks
 
 __all__ = ["sawtooth_explorer"]
 
@@ -57,14 +59,18 @@ def _build(fig, x, ks, costs):
     ax_saw, ax_par = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     exact, = ax_saw.plot(x, x, color="0.75", lw=1, label="exact sawtooth")
     net, = ax_saw.plot(x, x, color="C0", lw=1.2, label="deep network")
-    ax_saw.set(xlabel="x", ylabel="network output")
+    # few tick labels (text is most of a redraw), one decimal: a longer label ("-0.4")
+    # is a longer string, so the Explorer knows to lay the figure out again
+    ax_saw.set(xlabel="x", ylabel="network output", xticks=[0, 0.5, 1])
+    ax_saw.yaxis.set_major_formatter(StrMethodFormatter("{x:.1f}"))
     # below the axes: with weight noise the curve can be anywhere inside them
     ax_saw.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
     for (name, cost), marker in zip(costs.items(), "os"):
         ax_par.semilogy(ks, cost, marker + "-", ms=4,
                         label="deep: 6k + 1" if name == "deep" else "one layer: ≥ 3(2^k - 1) + 1")
     star, = ax_par.semilogy(ks[:1], costs["deep"][:1], "*", ms=12, color="C3")
-    ax_par.set(xlabel="folds k", ylabel="parameters needed", title="cost of the sawtooth (★: k)")
+    ax_par.set(xlabel="folds k", ylabel="parameters needed", title="cost of the sawtooth (★: k)",
+               xticks=ks[1::2])
     ax_par.minorticks_off()
     ax_par.legend(loc="upper left", fontsize="small")
     return {"ax": ax_saw, "exact": exact, "net": net, "star": star}
@@ -79,5 +85,6 @@ def _update(artists, x, y, k, jitter, pieces, costs):
     # the noisy network can leave [0, 1]: widen the view in steps of ½ so nothing is cut off
     low, high = min(-0.25, np.floor(2 * y.min()) / 2), max(1.25, np.ceil(2 * y.max()) / 2)
     ax.set_ylim(low, high)
+    ax.set_yticks(visible_ticks(low, high))
     ax.set_title(f"{pieces} linear pieces (2^k = {2 ** k}), t composed {k}×")
     artists["star"].set_data([k, k], [costs["deep"][k - 1], costs["one layer"][k - 1]])

@@ -1,18 +1,19 @@
 """Explorers for notebook 12 (double descent).
 
 * :func:`double_descent_explorer`: the risk curves of
-  :class:`trisep_nn.lessons.double_descent.DoubleDescent` for a chosen noise level and
-  ridge penalty, and one fit at a chosen number of features. The features and
-  their SVDs are computed once; moving a slider costs a few small matrix
-  products and the drawing.
+  :class:`trisep_nn.lessons.double_descent.DoubleDescent` for a chosen noise level,
+  ridge penalty and choice of feature amplitudes, and one fit at a chosen number
+  of features. The features and their SVDs are computed once; a move costs a few
+  small matrix products, and the figure is built once and then only updated
+  (``Explorer(..., clear=False)``).
 """
 
 import ipywidgets as widgets
 import numpy as np
 
-from trisep_nn.data import cosine
-from trisep_nn.explorer import Explorer, slider
-from trisep_nn.lessons.double_descent import DoubleDescent
+from trisep_nn.explorer import Explorer, dropdown, slider
+from trisep_nn.lessons.double_descent import FALLOFF, DoubleDescent
+from trisep_nn.lessons.universal_approximation.widgets import visible_ticks
 
 __all__ = ["double_descent_explorer", "RIDGE_OPTIONS"]
 
@@ -20,54 +21,110 @@ __all__ = ["double_descent_explorer", "RIDGE_OPTIONS"]
 RIDGE_OPTIONS = [("0", 0.0)] + [(f"1e{e}", 10.0 ** e) for e in range(-10, 1)]
 
 
-def double_descent_explorer(experiment=None, noise=0.2, ridge=0.0, n_features=None):
-    """Sliders: noise σ, ridge λ, and the number of features p of the fit shown.
+def double_descent_explorer(experiments=None, noise=0.05, ridge=0.0, n_features=None):
+    """Sliders: noise σ, ridge λ, the number of features p of the fit shown, and (with
+    two experiments) which feature amplitudes.
 
-    ``experiment`` is a :class:`~trisep_nn.lessons.double_descent.DoubleDescent` (built with
-    its defaults if None). ``explorer.state["curve"]`` holds the medians drawn.
+    ``experiments`` is a dict {label: DoubleDescent}, or one DoubleDescent (default:
+    falling and equal amplitudes, built with the defaults). With two, the other one's
+    test risk is drawn in grey for comparison. ``explorer.state["curve"]`` holds the
+    medians drawn.
     """
-    experiment = DoubleDescent() if experiment is None else experiment
-    ps = [int(p) for p in experiment.n_features]
-    n = experiment.n_samples
+    if experiments is None:
+        experiments = {"falling": DoubleDescent(falloff=FALLOFF),
+                       "equal": DoubleDescent(falloff=None)}
+    elif isinstance(experiments, DoubleDescent):
+        experiments = {"these": experiments}
+    first = next(iter(experiments.values()))
+    n = first.n_samples
     n_features = n if n_features is None else int(n_features)
-    reference = experiment.curve(0.2, 0.0)
-    x_plot = np.linspace(0, 1, 300)
-    state = {}
+    state = {"curves": {}}
 
-    def draw(fig, noise, ridge, n_features):
-        curve = experiment.curve(noise, ridge)
-        state["curve"] = curve
-        ax_risk, ax_fit = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-        ax_risk.loglog(ps, reference["test"], color="0.8", lw=1,
-                       label="test, σ = 0.2, λ = 0 (reference)")
-        ax_risk.loglog(ps, curve["test"], color="C0", lw=2, label="test risk")
-        ax_risk.loglog(ps, np.maximum(curve["train"], 1e-3), color="C1", ls="--",
-                       label="training risk (drawn at 1e-3 when below)")
-        ax_risk.axvline(n, color="k", ls=":", lw=1)
-        ax_risk.axvline(n_features, color="C3", lw=1, alpha=0.6)
-        ax_risk.text(n * 1.05, 0.95, "p = n", transform=ax_risk.get_xaxis_transform(),
-                     va="top", fontsize="small")
-        ax_risk.set(xlabel="number of random features p", ylabel="mean squared error",
-                    ylim=(5e-4, 1e2), title=f"median of {experiment.n_draws} draws")
-        ax_risk.minorticks_off()
-        ax_risk.legend(loc="lower left", fontsize="small")
-        x, y, _, pred = experiment.fit(n_features, noise, ridge, draw=0, x_plot=x_plot)
-        ax_fit.plot(x_plot, cosine(x_plot), color="k", lw=1.5, label="truth")
-        ax_fit.plot(x_plot, pred, color="C3", lw=1.2, label=f"fit, p = {n_features}")
-        ax_fit.plot(x, y, "o", ms=3, color="C0", label=f"{n} training points")
-        ax_fit.set(xlabel="x", ylabel="y", ylim=(-2.5, 2.5), title="one draw")
-        ax_fit.legend(loc="lower left", fontsize="small")
+    def curve(label, noise, ridge):  # cached: a revisit costs nothing
+        key = (label, noise, ridge)
+        if key not in state["curves"]:
+            state["curves"][key] = experiments[label].curve(noise, ridge)
+        return state["curves"][key]
+
+    def draw(fig, amplitudes, noise, ridge, n_features):
+        state["curve"] = curve(amplitudes, noise, ridge)
+        others = [label for label in experiments if label != amplitudes]
+        reference = curve(others[0], noise, ridge) if others else curve(amplitudes, 0.05, 0.0)
+        if not fig.axes:
+            state["artists"] = _build(fig, first, others[0] if others else None)
+        fit = experiments[amplitudes].fit(n_features, noise, ridge, draw=0,
+                                          x_plot=state["artists"]["x_plot"])
+        _update(state["artists"], state["curve"], reference, fit, n_features,
+                others[0] if others else None)
 
     controls = {
-        "noise": slider(float(noise), 0.0, 0.6, 0.05, "noise σ", continuous=False),
+        "amplitudes": dropdown(list(experiments), next(iter(experiments)), "feature amplitudes"),
+        "noise": slider(float(noise), 0.0, 0.4, 0.01, "noise σ", continuous=False),
         "ridge": widgets.SelectionSlider(
             options=RIDGE_OPTIONS, value=float(ridge), description="ridge λ",
             continuous_update=False, style={"description_width": "initial"}),
         "n_features": widgets.SelectionSlider(
-            options=ps, value=n_features, description="features p (fit)",
-            continuous_update=False, style={"description_width": "initial"}),
+            options=[int(p) for p in first.n_features], value=n_features,
+            description="features p (fit)", continuous_update=False,
+            style={"description_width": "initial"}),
     }
-    explorer = Explorer(draw, controls, figsize=(10, 3.8),
-                        title="Double descent: random Fourier features, minimum-norm fit",
-                        state=state)
-    return explorer
+    controls["amplitudes"].disabled = len(experiments) == 1
+    return Explorer(draw, controls, figsize=(10, 3.8), clear=False, state=state,
+                    title="Double descent: random Fourier features, minimum-norm fit")
+
+
+def _build(fig, experiment, other):
+    """Axes and artists, once; :func:`_update` then only changes their data."""
+    ps, n = experiment.n_features, experiment.n_samples
+    ax_risk, ax_fit = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    ones = np.ones(len(ps))
+    lines = {
+        "reference": ax_risk.loglog(ps, ones, color="0.75", lw=1.5,
+                                    label=f"test, {other} amplitudes" if other
+                                    else "test, σ = 0.05, λ = 0")[0],
+        "test": ax_risk.loglog(ps, ones, color="C0", lw=2, label="test risk")[0],
+        "train": ax_risk.loglog(ps, ones, color="C1", ls="--",
+                                label="training risk (on the bottom edge when ≈ 0)")[0],
+    }
+    ax_risk.axvline(n, color="k", ls=":", lw=1)
+    lines["p"] = ax_risk.axvline(n, color="C3", lw=1, alpha=0.6)
+    ax_risk.text(n * 1.05, 0.97, "p = n", transform=ax_risk.get_xaxis_transform(),
+                 va="top", fontsize="small")
+    ax_risk.set(xlabel="number of random features p", ylabel="mean squared error",
+                title=f"median of {experiment.n_draws} draws")
+    ax_risk.minorticks_off()
+    ax_risk.legend(loc="lower left", fontsize="small")
+    x, _, x_plot, _ = experiment.fit(n, draw=0)
+    x_plot = np.linspace(0, 1, 300)
+    lines["truth"], = ax_fit.plot(x_plot, experiment.f(x_plot), color="k", lw=1.5)
+    lines["fit"], = ax_fit.plot(x_plot, x_plot, color="C3", lw=1.2)
+    lines["data"], = ax_fit.plot(x, x, "o", ms=3, color="C0")
+    # no legend: the title names the curves (every text costs redraw time)
+    ax_fit.set(xlabel="x", ylabel="y", xticks=[0, 0.5, 1])
+    return {"risk": ax_risk, "fit_ax": ax_fit, "x_plot": x_plot, **lines}
+
+
+def _decades(values):
+    """Axis limits on whole decades around the finite, positive values."""
+    values = np.asarray(values)[np.isfinite(values) & (np.asarray(values) > 0)]
+    return 10.0 ** np.floor(np.log10(values.min())), 10.0 ** np.ceil(np.log10(values.max()))
+
+
+def _update(artists, curve, reference, fit, n_features, other):
+    low, high = _decades(np.r_[curve["test"], reference["test"]])
+    artists["risk"].set_ylim(low, high)
+    artists["reference"].set_ydata(reference["test"])
+    artists["test"].set_ydata(curve["test"])
+    artists["train"].set_ydata(np.maximum(curve["train"], low))  # ≈ 0: on the bottom edge
+    artists["p"].set_xdata([n_features, n_features])
+    x, y, _, prediction = fit
+    if other:
+        artists["risk"].get_legend().get_texts()[0].set_text(f"test, {other} amplitudes")
+    artists["fit"].set_ydata(prediction)
+    artists["data"].set_ydata(y)
+    ax = artists["fit_ax"]
+    ax.set_title(f"one draw: truth (black), fit with p = {n_features} (red), data")
+    shown = np.r_[prediction, y, artists["truth"].get_ydata()]
+    margin = 0.1 * (shown.max() - shown.min())
+    ax.set_ylim(shown.min() - margin, shown.max() + margin)
+    ax.set_yticks(visible_ticks(*ax.get_ylim()))

@@ -9,6 +9,7 @@
 """
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from trisep_nn.explorer import Explorer, dropdown, slider
 from trisep_nn.lessons.universal_approximation import (
@@ -19,6 +20,18 @@ from trisep_nn.lessons.universal_approximation import (
 )
 
 __all__ = ["width_explorer", "trained_width_explorer"]
+
+
+def visible_ticks(low, high, n=5):
+    """Up to ``n`` round tick positions inside [low, high], for ``ax.set_yticks``.
+
+    Why: an explorer that changes an axis's limits should set its ticks itself. The
+    Explorer lays a figure out again only when a tick label's text gets longer, and a
+    locator also reports ticks outside the view, which would then count. (Not in
+    ``__all__``: a helper for the explorers of notebooks 10-13.)
+    """
+    ticks = MaxNLocator(n).tick_values(low, high)
+    return ticks[(ticks >= low) & (ticks <= high)]
 
 _KIND_LABELS = {"sigmoid": "sigmoid staircase", "relu": "ReLU interpolation"}
 
