@@ -380,25 +380,29 @@ class MLP(Sequential):
 
 
 class StackedMLP(Module):
-    """Several MLPs of the same sizes, run side by side as one model.
+    """Several MLPs, run side by side as one model.
 
     Why: training a small network is slow because every step runs a few dozen
     tiny NumPy operations, each costing far more in overhead than in arithmetic.
     Stacking ``J`` networks' weights into arrays of shape ``(J, in, out)`` does
     the J networks' operations in one go, for about the price of one network.
 
+    The networks need the same number of layers, inputs and outputs; their hidden
+    layers may differ in width: a narrower network is padded with units whose
+    weights are held at 0 by a mask, so they stay switched off and add nothing.
     The outputs have shape ``(J, n, out)``, one slice per network. Trained on the
     **sum** of the networks' losses, every network learns exactly as it would
-    alone: no weight is shared, so each weight's gradient is its own network's,
-    and SGD and Adam update every weight on its own. (A mean over the networks
-    would divide every gradient by J: the same for Adam, J times slower for SGD.)
+    alone: no weight is shared, so each weight's gradient is its own network's
+    (and 0 for the padding), and SGD and Adam update every weight on its own.
+    (A mean over the networks would divide every gradient by J: the same for
+    Adam, J times slower for SGD.)
 
-    >>> nets = [MLP([1, 8, 1], random_state=seed) for seed in range(3)]
+    >>> nets = [MLP([1, width, 1], random_state=seed) for width, seed in [(8, 0), (8, 1), (3, 0)]]
     >>> stack = StackedMLP(nets)
     >>> stack(np.zeros((5, 1))).shape
     (3, 5, 1)
-    >>> [type(m).__name__ for m in stack.to_models()]
-    ['MLP', 'MLP', 'MLP']
+    >>> [m.sizes for m in stack.to_models()]
+    [[1, 8, 1], [1, 8, 1], [1, 3, 1]]
     """
 
     def __init__(self, models):
@@ -406,23 +410,36 @@ class StackedMLP(Module):
         if not models or any(not isinstance(m, MLP) for m in models):
             raise TypeError("StackedMLP takes a non-empty list of MLPs")
         first = models[0]
-        if any(m.sizes != first.sizes or m.activation != first.activation for m in models):
-            raise ValueError("the MLPs must have the same sizes and activation")
-        self.sizes, self.activation = first.sizes, first.activation
-        self.weights = [Tensor(np.stack([m.linears[i].weight.data for m in models]),
-                               requires_grad=True) for i in range(len(first.linears))]
-        self.biases = [Tensor(np.stack([m.linears[i].bias.data[None, :] for m in models]),
-                              requires_grad=True) for i in range(len(first.linears))]
+        if any(len(m.sizes) != len(first.sizes) or m.sizes[0] != first.sizes[0]
+               or m.sizes[-1] != first.sizes[-1] or m.activation != first.activation
+               for m in models):
+            raise ValueError("the MLPs must have the same number of layers, inputs, outputs "
+                             "and activation")
+        self.sizes = [m.sizes for m in models]
+        self.activation = first.activation
+        widest = np.max(self.sizes, axis=0)
+        self.weights, self.biases, self._masks = [], [], []
+        for i, (n_in, n_out) in enumerate(zip(widest[:-1], widest[1:])):
+            W, b = np.zeros((len(models), n_in, n_out)), np.zeros((len(models), 1, n_out))
+            mask = np.zeros_like(W)
+            for j, m in enumerate(models):  # each network in the top-left corner
+                layer = m.linears[i]
+                W[j, :layer.in_features, :layer.out_features] = layer.weight.data
+                b[j, 0, :layer.out_features] = layer.bias.data
+                mask[j, :layer.in_features, :layer.out_features] = 1.0
+            self.weights.append(Tensor(W, requires_grad=True))
+            self.biases.append(Tensor(b, requires_grad=True))
+            self._masks.append(None if mask.all() else mask)  # padded units stay at 0
         act = first.activation
         self._activation = ACTIVATIONS[act]() if isinstance(act, str) else act()
 
     def __len__(self):
-        return self.weights[0].shape[0]
+        return len(self.sizes)
 
     def forward(self, x):
         """``x`` of shape (n, in) (the same input for every network) or (J, n, in)."""
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            x = x @ W + b  # a batched matmul: one (n, in) @ (in, out) per network
+        for i, (W, b, mask) in enumerate(zip(self.weights, self.biases, self._masks)):
+            x = x @ (W if mask is None else W * mask) + b  # one (n, in) @ (in, out) per network
             if i < len(self.weights) - 1:
                 x = self._activation(x)
         return x
@@ -430,13 +447,14 @@ class StackedMLP(Module):
     def to_models(self):
         """The J networks as separate MLPs with the current weights."""
         models = []
-        for j in range(len(self)):
-            model = MLP(self.sizes, activation=self.activation, random_state=0)
+        for j, sizes in enumerate(self.sizes):
+            model = MLP(sizes, activation=self.activation, random_state=0)
             for layer, W, b in zip(model.linears, self.weights, self.biases):
-                layer.weight.data[...] = W.data[j]
-                layer.bias.data[...] = b.data[j, 0]
+                n_in, n_out = layer.in_features, layer.out_features
+                layer.weight.data[...] = W.data[j, :n_in, :n_out]
+                layer.bias.data[...] = b.data[j, 0, :n_out]
             models.append(model)
         return models
 
     def __repr__(self):
-        return f"StackedMLP({len(self)} x {self.sizes}, activation={self.activation!r})"
+        return f"StackedMLP({len(self)} networks, activation={self.activation!r})"

@@ -81,85 +81,146 @@ def test_trained_network_works_on_raw_inputs_far_from_zero():
     assert not np.allclose(net.w, other.w)  # the seed sets the start
 
 
-def test_width_explorer_changes_the_network():
+def test_training_many_at_once_gives_each_network_what_it_gets_alone():
+    from trisep_nn.nn import MLP
+    from trisep_nn.train import fit
+
+    x = np.linspace(0, 1, 25)
+    y = ua.resonance(x)
+    many = ua.train_one_hidden_layers(x, y, [3, 5, 40], [0, 2], lr=0.05, num_epochs=150)
+    assert sorted(many) == [(3, 0), (3, 2), (5, 0), (5, 2), (40, 0), (40, 2)]
+    u = (x - x.mean()) / x.std()
+    alone = MLP([1, 5, 1], random_state=2)
+    fit(alone, u[:, None], y, loss="mse", lr=0.05, epochs=150, batch_size=len(x), shuffle=False,
+        progress=False)
+    hidden, out = alone.linears
+    expected = np.maximum(np.outer(u, hidden.weight.data[0]) + hidden.bias.data, 0) @ \
+        out.weight.data[:, 0] + out.bias.data[0]
+    np.testing.assert_allclose(many[5, 2](x), expected, atol=1e-10)
+    assert many[40, 0].n_units == 40
+
+
+def test_width_explorer_drives_every_control():
     from trisep_nn.widgets import width_explorer
 
     explorer = width_explorer(n_units=4)
+    ax_fit, ax_err = explorer.figure.axes
     assert explorer.last_error is None
-    first = explorer.state["model"]
+    first, png = explorer.state["model"], explorer.png
     explorer.update(n_units=20)
     assert explorer.last_error is None and explorer.state["model"].n_units == 20
+    assert explorer.png != png and len(ax_fit.collections[0].get_segments()) == 20
+    assert "20 units" in ax_fit.get_legend().get_texts()[1].get_text()
+    star = ax_err.lines[-1].get_xydata()[0]
+    assert star[0] == 20 and star[1] == pytest.approx(
+        ua.approximation_error(ua.resonance, explorer.state["model"]))
     explorer.update(kind="relu", steepness=5.0)
     assert explorer.last_error is None and explorer.state["model"].activation == "relu"
-    explorer.update(kind="sigmoid")
+    legend = ax_err.get_legend()  # the highlighted curve and its legend entry agree
+    for line, handle in zip(ax_err.lines[:2], legend.legend_handles[:2]):
+        assert line.get_color() == handle.get_color()
+    assert ax_err.lines[1].get_color() == "C1"
+    soft = ax_err.lines[0].get_ydata().copy()
+    explorer.update(kind="sigmoid", steepness=40.0)
     assert not np.allclose(explorer.state["model"].w[:4], first.w)  # steepness changed
+    assert not np.allclose(ax_err.lines[0].get_ydata(), soft)  # and so did its error curve
+    explorer.update(n_units=64)  # too many units to draw one by one: none drawn
+    assert len(ax_fit.collections[0].get_segments()) == 0
+    low, high = ax_err.get_ylim()
+    assert all(low <= v <= high for line in ax_err.lines for v in line.get_ydata())
 
 
-def test_trained_width_explorer_refits():
+def test_trained_width_explorer_trains_every_reachable_network_once():
     from trisep_nn.widgets import trained_width_explorer
 
     x = np.linspace(0, 1, 10)
     y = ua.resonance(x)
-    explorer = trained_width_explorer(x, y, x, y, f=ua.resonance, width=2, num_epochs=30)
-    assert explorer.last_error is None
-    first = explorer.state["model"]
+    explorer = trained_width_explorer(x, y, x, y, f=ua.resonance, width=2, num_epochs=30,
+                                      widths=(2, 5), n_seeds=3)
+    ax = explorer.figure.axes[0]
+    assert explorer.last_error is None and explorer.state["model"].n_units == 2
+    png = explorer.png
     explorer.update(width=5)
     assert explorer.last_error is None and explorer.state["model"].n_units == 5
-    assert first.n_units == 2
+    assert explorer.png != png and "5 relu units" in ax.get_legend().get_texts()[1].get_text()
     seed0 = explorer.state["model"]
-    explorer.update(seed=3)
+    explorer.update(seed=2)
     assert not np.allclose(explorer.state["model"].w, seed0.w)
-    assert np.isfinite(explorer.state["test_mse"])
+    alone = ua.train_one_hidden_layer(x, y, 5, lr=0.01, num_epochs=30, random_state=2)
+    np.testing.assert_allclose(explorer.state["model"].w, alone.w, atol=1e-12)
+    assert np.isfinite(explorer.state["test_mse"]) and "test MSE" in ax.get_title()
+    low, high = ax.get_ylim()
+    assert low <= ax.lines[1].get_ydata().min() and ax.lines[1].get_ydata().max() <= high
 
 
-def test_check_sigmoid_bump(capsys):
+def test_check_sigmoid_bump(verdict):
     from trisep_nn.checks import check_sigmoid_bump
 
     s = ua.sigmoid
-    assert check_sigmoid_bump(lambda x, left, right, k: s(k * (x - left)) - s(k * (x - right)))
-    assert not check_sigmoid_bump(lambda x, left, right, k: s(k * (x - left)) + s(k * (x - right)))
-    assert "subtract" in capsys.readouterr().out
-    assert not check_sigmoid_bump(lambda x, left, right, k: s(x - left) - s(x - right))
-    assert "steepness is missing" in capsys.readouterr().out
-    assert not check_sigmoid_bump(None)
+    assert verdict(check_sigmoid_bump, lambda x, a, b, k: s(k * (x - a)) - s(k * (x - b)))[0]
+    assert verdict(check_sigmoid_bump, lambda x, a, b, k: list(
+        1 / (1 + np.exp(-k * (x - a))) - 1 / (1 + np.exp(-k * (x - b)))))[0]
+    slips = {
+        "subtract": lambda x, a, b, k: s(k * (x - a)) + s(k * (x - b)),
+        "steepness is missing": lambda x, a, b, k: s(x - a) - s(x - b),
+        "left and right are swapped": lambda x, a, b, k: s(k * (x - b)) - s(k * (x - a)),
+        "dip": lambda x, a, b, k: 1 - (s(k * (x - a)) - s(k * (x - b))),
+        "divided by the steepness": lambda x, a, b, k: s((x - a) / k) - s((x - b) / k),
+        "returned None": lambda x, a, b, k: None,
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_sigmoid_bump, answer)
+        assert not ok and slip in printed, (slip, printed)
+    assert "not answered" in verdict(check_sigmoid_bump, None)[1]
 
 
-def test_check_relu_bump(capsys):
+def test_check_relu_bump(verdict):
     from trisep_nn.checks import check_relu_bump
 
     r = ua.relu
 
-    def unnormalised(x, left, right):
+    def tent(x, left, right, middle=2.0, scale=None):
         mid = (left + right) / 2
-        return r(x - left) - 2 * r(x - mid) + r(x - right)
+        scale = (mid - left) if scale is None else scale(left, right)
+        return (r(x - left) - middle * r(x - mid) + r(x - right)) / scale
 
-    def no_two(x, left, right):
-        mid = (left + right) / 2
-        return (r(x - left) - r(x - mid) + r(x - right)) / (mid - left)
+    assert verdict(check_relu_bump, tent)[0]
+    assert verdict(check_relu_bump, lambda x, a, b: tent(x, a, b).astype(np.float32))[0]
+    slips = {
+        "divide by (mid - left)": lambda x, a, b: tent(x, a, b, scale=lambda a, b: 1.0),
+        "+1, -2, +1": lambda x, a, b: tent(x, a, b, middle=1.0),
+        "full width": lambda x, a, b: tent(x, a, b, scale=lambda a, b: b - a),
+        "sign is flipped": lambda x, a, b: -tent(x, a, b),
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_relu_bump, answer)
+        assert not ok and slip in printed, (slip, printed)
 
-    assert check_relu_bump(lambda x, left, right: ua.relu_bump(x, left, right))
-    assert not check_relu_bump(unnormalised)
-    assert "divide by" in capsys.readouterr().out
-    assert not check_relu_bump(no_two)
-    assert "+1, -2, +1" in capsys.readouterr().out
 
-
-def test_check_units_needed(capsys):
+def test_check_units_needed(verdict):
     from trisep_nn.checks import check_units_needed
 
     def smallest(kind):
         n = 1
-        while ua.approximation_error(ua.resonance, ua.hand_built(ua.resonance, n, kind)) > 0.01:
+        while ua.approximation_error(ua.resonance, ua.hand_built(ua.resonance, n, kind)) > 0.02:
             n += 1
         return n
 
-    n_relu = smallest("relu")
-    assert check_units_needed(n_relu, "relu")
-    assert not check_units_needed(n_relu - 1, "relu")
-    assert "need more" in capsys.readouterr().out
-    assert not check_units_needed(n_relu + 10, "relu")
-    assert "fewer also do" in capsys.readouterr().out
-    assert not check_units_needed(None, "sigmoid")
+    n_relu, n_sigmoid = smallest("relu"), smallest("sigmoid")
+    assert verdict(check_units_needed, n_relu, "relu")[0]
+    assert verdict(check_units_needed, np.int64(n_sigmoid), "sigmoid")[0]
+    assert verdict(check_units_needed, float(n_relu), "relu")[0]
+    slips = {
+        "need more": (n_relu - 1, "relu"),
+        "one too many": (n_sigmoid + 1, "sigmoid"),
+        "fewer also do": (n_relu + 10, "relu"),
+        "the answer for the ReLU interpolation": (n_relu, "sigmoid"),
+        "whole number": (0.5, "relu"),
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_units_needed, *answer)
+        assert not ok and slip in printed, (slip, printed)
+    assert "not answered" in verdict(check_units_needed, None, "sigmoid")[1]
 
 
 def test_soft_steps_are_a_little_more_accurate_than_a_crisp_staircase():

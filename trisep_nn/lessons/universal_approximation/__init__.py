@@ -35,7 +35,7 @@ from scipy.special import expit as sigmoid  # σ(z) = 1 / (1 + e^-z), never over
 __all__ = [
     "sigmoid", "relu", "resonance", "OneHiddenLayer", "sigmoid_bump", "relu_bump",
     "sigmoid_staircase", "relu_interpolant", "hand_built", "approximation_error",
-    "error_vs_width", "loglog_slope", "train_one_hidden_layer",
+    "error_vs_width", "loglog_slope", "train_one_hidden_layer", "train_one_hidden_layers",
 ]
 
 
@@ -217,10 +217,11 @@ def approximation_error(f, model, x_range=(0.0, 1.0), norm="max", n_grid=4001):
     raise ValueError(f"norm must be 'max' or 'rms', got {norm!r}")
 
 
-def error_vs_width(f, widths, kind="sigmoid", x_range=(0.0, 1.0), norm="max", steepness=20.0):
+def error_vs_width(f, widths, kind="sigmoid", x_range=(0.0, 1.0), norm="max", steepness=20.0,
+                   n_grid=4001):
     """Approximation error of the hand-built network for each width, as an array."""
     return np.array([
-        approximation_error(f, hand_built(f, n, kind, x_range, steepness), x_range, norm)
+        approximation_error(f, hand_built(f, n, kind, x_range, steepness), x_range, norm, n_grid)
         for n in widths
     ])
 
@@ -231,18 +232,43 @@ def loglog_slope(x, y):
     return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
 
 
-def train_one_hidden_layer(X, y, width, activation="relu", lr=0.01, num_epochs=1000,
-                           batch_size=None, random_state=0):
-    """Train ``h(x) = c + Σ v_i act(w_i x + b_i)`` on 1-D data by gradient descent.
+def _summed_mse(outputs, y):
+    """The networks' mean squared errors, summed: each network gets its own gradient."""
+    return ((outputs - y) ** 2).mean(axis=(1, 2)).sum()
 
-    A :class:`trisep_nn.nn.MLP` ``[1, width, 1]`` fitted with
-    :func:`trisep_nn.train.fit` (Adam, mean squared error, full batch unless
-    ``batch_size`` is given), returned as a :class:`OneHiddenLayer` so that
-    trained and hand-built networks are compared on the same footing.
-    ``random_state`` seeds the initial weights (and the batch order). The
-    input is standardised for training; the returned network takes raw ``x``.
+
+def _stacks(widths, seeds, n_samples, max_elements=100_000):
+    """(width, seed) pairs in groups to train as one stack each, narrowest first.
+
+    A stack pads every network to its widest, so one stack for 1 and 128 units on
+    many points wastes most of its arithmetic, while a stack per width repeats the
+    per-step overhead. A group grows while its padded hidden layer (networks ×
+    points × widest) stays under ``max_elements``.
     """
-    from trisep_nn.nn import MLP
+    keys = sorted((_check_width(width), int(seed)) for width in widths for seed in seeds)
+    groups = [[]]
+    for key in keys:
+        if groups[-1] and (len(groups[-1]) + 1) * n_samples * key[0] > max_elements:
+            groups.append([])
+        groups[-1].append(key)
+    return groups
+
+
+def train_one_hidden_layers(X, y, widths, seeds=(0,), activation="relu", lr=0.01,
+                            num_epochs=1000):
+    """Train ``h(x) = c + Σ v_i act(w_i x + b_i)`` on 1-D data, for every width and seed.
+
+    Each network is a :class:`trisep_nn.nn.MLP` ``[1, width, 1]`` with initial weights
+    seeded by ``seed``, trained with Adam on the mean squared error, full batch, for
+    ``num_epochs`` steps. They train many at once, as one or a few
+    :class:`trisep_nn.nn.StackedMLP` (:func:`_stacks`), which gives each exactly the
+    result it would get alone, many times faster. The input is standardised for training; the
+    returned networks take raw ``x``.
+
+    Returns a dict ``{(width, seed): OneHiddenLayer}``, so that trained and
+    hand-built networks are compared on the same footing.
+    """
+    from trisep_nn.nn import MLP, StackedMLP
     from trisep_nn.train import fit
 
     if activation not in _ACTIVATIONS:
@@ -253,11 +279,25 @@ def train_one_hidden_layer(X, y, width, activation="relu", lr=0.01, num_epochs=1
     # initial kinks / steps then sit inside the data), and fold the scaling back into the
     # first layer: w u + b = (w / std) x + (b - w mean / std).
     mean, std = x.mean(), x.std() or 1.0
-    model = MLP([1, _check_width(width), 1], activation=activation, random_state=random_state)
-    fit(model, ((x - mean) / std).reshape(-1, 1), y, loss="mse", optimizer="adam", lr=lr,
-        epochs=num_epochs, batch_size=len(x) if batch_size is None else batch_size,
-        random_state=random_state, progress=False)
-    hidden, out = model.linears
-    w = hidden.weight.data[0] / std
-    return OneHiddenLayer(w=w, b=hidden.bias.data - w * mean, v=out.weight.data[:, 0],
-                          c=out.bias.data[0], activation=activation)
+    u = ((x - mean) / std).reshape(-1, 1)
+    trained = {}
+    for keys in _stacks(widths, seeds, len(x)):
+        stack = StackedMLP([MLP([1, width, 1], activation=activation, random_state=seed)
+                            for width, seed in keys])
+        fit(stack, u, y, loss=_summed_mse, optimizer="adam", lr=lr, epochs=num_epochs,
+            batch_size=len(x), shuffle=False, progress=False)
+        for key, model in zip(keys, stack.to_models()):
+            hidden, out = model.linears
+            w = hidden.weight.data[0] / std
+            trained[key] = OneHiddenLayer(w=w, b=hidden.bias.data - w * mean,
+                                          v=out.weight.data[:, 0], c=out.bias.data[0],
+                                          activation=activation)
+    return trained
+
+
+def train_one_hidden_layer(X, y, width, activation="relu", lr=0.01, num_epochs=1000,
+                           random_state=0):
+    """One network of :func:`train_one_hidden_layers`: ``width`` units, initial weights
+    seeded by ``random_state``. Returns a :class:`OneHiddenLayer` taking raw ``x``."""
+    return train_one_hidden_layers(X, y, [width], [random_state], activation, lr,
+                                   num_epochs)[_check_width(width), int(random_state)]

@@ -2,13 +2,16 @@
 
 * :func:`width_explorer`: the hand-built one-hidden-layer networks of
   :mod:`trisep_nn.lessons.universal_approximation` (no training, instant redraw);
-* :func:`trained_width_explorer`: a one-hidden-layer network *trained* on
-  noisy samples, refitted when the slider is released.
+* :func:`trained_width_explorer`: one-hidden-layer networks *trained* on noisy
+  samples, every width and seed the sliders can reach trained once, up front.
+
+Both build their figure once and then only update it (``Explorer(..., clear=False)``).
 
     >>> explorer = width_explorer()      # doctest: +SKIP
 """
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.ticker import MaxNLocator
 
 from trisep_nn.explorer import Explorer, dropdown, slider
@@ -17,9 +20,13 @@ from trisep_nn.lessons.universal_approximation import (
     error_vs_width,
     hand_built,
     resonance,
+    train_one_hidden_layers,
 )
 
 __all__ = ["width_explorer", "trained_width_explorer"]
+
+_KIND_LABELS = {"sigmoid": "sigmoid staircase", "relu": "ReLU interpolation"}
+_MAX_DRAWN_UNITS = 40  # beyond this the grey unit curves are a blur
 
 
 def visible_ticks(low, high, n=5):
@@ -33,8 +40,6 @@ def visible_ticks(low, high, n=5):
     ticks = MaxNLocator(n).tick_values(low, high)
     return ticks[(ticks >= low) & (ticks <= high)]
 
-_KIND_LABELS = {"sigmoid": "sigmoid staircase", "relu": "ReLU interpolation"}
-
 
 def width_explorer(f=resonance, x_range=(0.0, 1.0), n_units=8, kind="sigmoid",
                    steepness=20.0, max_units=64):
@@ -46,68 +51,94 @@ def width_explorer(f=resonance, x_range=(0.0, 1.0), n_units=8, kind="sigmoid",
     ``explorer.state["model"]`` is the last network drawn.
     """
     x = np.linspace(*x_range, 801)
-    fx = f(x)
     widths = np.unique(np.round(np.geomspace(1, max_units, 25)).astype(int))
-    curves = {k: error_vs_width(f, widths, k, x_range, steepness=steepness)
-              for k in ("sigmoid", "relu")}
-    state = {}
+    state = {"curves": {}}
+
+    def curve(kind, steepness):  # the error curve for the right panel, cached
+        key = (kind, steepness if kind == "sigmoid" else None)
+        if key not in state["curves"]:  # on the plotting grid: a picture, not a measurement
+            state["curves"][key] = error_vs_width(f, widths, kind, x_range, steepness=steepness,
+                                                  n_grid=x.size)
+        return state["curves"][key]
 
     def draw(fig, n_units, kind, steepness):
         model = hand_built(f, n_units, kind, x_range, steepness)
         state["model"] = model
-        error = approximation_error(f, model, x_range)
-        ax_fit, ax_err = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-        units = model.hidden(x) * model.v
-        if n_units <= 40:
-            ax_fit.plot(x, model.c + units, color="0.75", lw=0.8)
-        ax_fit.plot(x, fx, color="k", lw=2.5, label="target f(x)")
-        ax_fit.plot(x, model(x), color="C1", lw=1.8,
-                    label=f"{_KIND_LABELS[kind]}, {n_units} units")
-        margin = 0.25 * (fx.max() - fx.min())  # ReLU units are long lines: keep f in view
-        ax_fit.set_ylim(fx.min() - margin, fx.max() + margin)
-        ax_fit.set(xlabel="x (scaled mass)", ylabel="f(x)",
-                   title=f"max |h - f| = {error:.3g}  (grey: c + each unit)")
-        ax_fit.legend(loc="upper right")
-        for k, errors in curves.items():
-            if k == "sigmoid" and steepness != curves_steepness:
-                errors = error_vs_width(f, widths, k, x_range, steepness=steepness)
-            ax_err.loglog(widths, errors, "o-", ms=3, color="C1" if k == kind else "0.6",
-                          label=_KIND_LABELS[k])
-        ax_err.loglog([n_units], [error], "*", ms=14, color="C3", label="this network")
-        ax_err.set(xlabel="hidden units (width)", ylabel="max |h(x) - f(x)|",
-                   title="error against width")
-        ax_err.minorticks_off()  # fewer ticks: a redraw costs a third less
-        ax_err.legend(loc="lower left")
+        if not fig.axes:
+            state["artists"] = _build_width(fig, x, f(x), widths)
+        curves = {k: curve(k, steepness) for k in _KIND_LABELS}
+        _update_width(state["artists"], x, model, kind, approximation_error(f, model, x_range),
+                      curves)
 
-    curves_steepness = steepness
     controls = {
         "n_units": slider(n_units, 1, max_units, 1, "hidden units"),
         "kind": dropdown({v: k for k, v in _KIND_LABELS.items()}, kind, "built from"),
         "steepness": slider(float(steepness), 1.0, 60.0, 1.0, "sigmoid steepness w·Δ"),
     }
-    explorer = Explorer(draw, controls, figsize=(10, 3.8),
-                        title="A one-hidden-layer network built by hand", state=state)
-    return explorer
+    return Explorer(draw, controls, figsize=(10, 3.8), clear=False, state=state,
+                    title="A one-hidden-layer network built by hand")
+
+
+def _build_width(fig, x, fx, widths):
+    ax_fit, ax_err = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    units = LineCollection([], colors="0.75", linewidths=0.8)
+    ax_fit.add_collection(units)
+    ax_fit.plot(x, fx, color="k", lw=2.5, label="target f(x)")
+    net, = ax_fit.plot(x, fx, color="C1", lw=1.8, label="network")
+    margin = 0.25 * (fx.max() - fx.min())  # ReLU units are long lines: keep f in view
+    ax_fit.set(xlabel="x (scaled mass)", ylabel="f(x)", ylim=(fx.min() - margin, fx.max() + margin))
+    ax_fit.legend(loc="lower left")
+    lines = {k: ax_err.loglog(widths, np.ones(len(widths)), "o-", ms=3, label=label)[0]
+             for k, label in _KIND_LABELS.items()}
+    star, = ax_err.loglog([1], [1], "*", ms=14, color="C3", label="this network")
+    ax_err.set(xlabel="hidden units (width)", ylabel="max |h(x) - f(x)|",
+               title="error against width")
+    ax_err.minorticks_off()  # fewer ticks: a redraw costs a third less
+    ax_err.legend(loc="lower left")
+    return {"fit": ax_fit, "err": ax_err, "units": units, "net": net, "star": star, **lines}
+
+
+def _update_width(artists, x, model, kind, error, curves):
+    contributions = model.c + model.hidden(x) * model.v
+    shown = contributions.T if model.n_units <= _MAX_DRAWN_UNITS else []
+    artists["units"].set_segments([np.column_stack([x, c]) for c in shown])
+    artists["net"].set_ydata(model(x))
+    artists["fit"].get_legend().get_texts()[1].set_text(
+        f"{_KIND_LABELS[kind]}, {model.n_units} units")
+    artists["fit"].set_title(f"max |h - f| = {error:.3g}  (grey: c + each unit)")
+    handles = dict(zip(_KIND_LABELS, artists["err"].get_legend().legend_handles))
+    for k, errors in curves.items():
+        artists[k].set_ydata(errors)
+        for line in (artists[k], handles[k]):  # the legend's copy follows the line's colour
+            line.set_color("C1" if k == kind else "0.6")
+    artists["star"].set_data([model.n_units], [error])
+    low = min(error, *(c.min() for c in curves.values()))
+    high = max(error, *(c.max() for c in curves.values()))
+    artists["err"].set_ylim(10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(high)))
 
 
 def trained_width_explorer(X, y, X_test=None, y_test=None, f=None, width=8, seed=0,
-                           activation="relu", num_epochs=400, lr=0.01, max_width=128):
-    """Train a one-hidden-layer network of the chosen width on ``(X, y)``
-    (Adam, full batch, ``num_epochs`` steps) and draw it against the data
-    and, if given, the true ``f``. Refits when a slider is released.
-    ``explorer.state`` holds ``"model"``, ``"train_mse"`` and ``"test_mse"``.
-    """
-    from trisep_nn.lessons.universal_approximation import train_one_hidden_layer
+                           activation="relu", num_epochs=400, lr=0.01,
+                           widths=(1, 2, 4, 8, 16, 32, 64, 128), n_seeds=5):
+    """A one-hidden-layer network of the chosen width and initial-weights seed, trained
+    on ``(X, y)`` (Adam, full batch, ``num_epochs`` steps), drawn against the data and,
+    if given, the true ``f``.
 
+    Every width in ``widths`` and every seed below ``n_seeds`` is trained once, when the
+    explorer is built (all at once, :func:`train_one_hidden_layers`), so that moving a
+    slider only redraws. ``explorer.state`` holds ``"model"``, ``"train_mse"`` and
+    ``"test_mse"``.
+    """
     X = np.asarray(X, dtype=float).reshape(-1, 1)
     y = np.asarray(y, dtype=float).ravel()
-    lo, hi = float(X.min()), float(X.max())
-    x = np.linspace(lo, hi, 400)
+    widths = sorted({int(w) for w in widths} | {int(width)})
+    trained = train_one_hidden_layers(X, y, widths, range(max(n_seeds, seed + 1)),
+                                      activation=activation, lr=lr, num_epochs=num_epochs)
+    x = np.linspace(float(X.min()), float(X.max()), 400)
     state = {}
 
     def draw(fig, width, seed):
-        model = train_one_hidden_layer(X, y, width, activation=activation, lr=lr,
-                                       num_epochs=num_epochs, random_state=seed)
+        model = trained[width, seed]
         state["model"] = model
         state["train_mse"] = float(np.mean((model(X[:, 0]) - y) ** 2))
         title = f"train MSE {state['train_mse']:.2g}"
@@ -115,18 +146,36 @@ def trained_width_explorer(X, y, X_test=None, y_test=None, f=None, width=8, seed
             xt = np.asarray(X_test, dtype=float).ravel()
             state["test_mse"] = float(np.mean((model(xt) - np.ravel(y_test)) ** 2))
             title += f", test MSE {state['test_mse']:.2g}"
-        ax = fig.subplots()
-        if f is not None:
-            ax.plot(x, f(x), color="k", lw=2, label="true f(x)")
-        ax.plot(x, model(x), color="C1", lw=2, label=f"trained, {width} {activation} units")
-        ax.plot(X[:, 0], y, "o", color="C0", label="training points")
-        ax.set(xlabel="x", ylabel="y", title=title)
-        ax.legend(loc="upper right")
+        if not fig.axes:
+            state["artists"] = _build_trained(fig, x, X[:, 0], y, f)
+        artists = state["artists"]
+        prediction = model(x)
+        artists["net"].set_ydata(prediction)
+        artists["ax"].get_legend().get_texts()[-2].set_text(
+            f"trained, {width} {activation} units")
+        artists["ax"].set_title(title)
+        shown = np.r_[prediction, artists["always_shown"]]
+        margin = 0.1 * (shown.max() - shown.min())
+        artists["ax"].set_ylim(shown.min() - margin, shown.max() + margin)
+        artists["ax"].set_yticks(visible_ticks(*artists["ax"].get_ylim()))
 
     controls = {
-        "width": slider(width, 1, max_width, 1, "hidden units", continuous=False),
-        "seed": slider(seed, 0, 20, 1, "initial-weights seed", continuous=False),
+        "width": dropdown({str(w): w for w in widths}, int(width), "hidden units"),
+        "seed": slider(int(seed), 0, max(n_seeds, seed + 1) - 1, 1, "initial-weights seed",
+                       continuous=False),
     }
-    explorer = Explorer(draw, controls, figsize=(7, 3.8),
-                        title="A one-hidden-layer network found by gradient descent", state=state)
-    return explorer
+    return Explorer(draw, controls, figsize=(7, 3.8), clear=False, state=state,
+                    title="A one-hidden-layer network found by gradient descent")
+
+
+def _build_trained(fig, x, x_data, y, f):
+    ax = fig.subplots()
+    always_shown = np.r_[y]  # the axes follow the network, but keep these in view
+    if f is not None:
+        ax.plot(x, f(x), color="k", lw=2, label="true f(x)")
+        always_shown = np.r_[always_shown, f(x)]
+    net, = ax.plot(x, x, color="C1", lw=2, label="trained")
+    ax.plot(x_data, y, "o", color="C0", label="training points")
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend(loc="upper right")
+    return {"ax": ax, "net": net, "always_shown": always_shown}
