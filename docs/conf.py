@@ -41,6 +41,8 @@ copybutton_selector = "div.cell_input div.highlight pre, div.highlight pre"
 # -- the book theme --------------------------------------------------------------
 _repo = repository()
 html_theme = "sphinx_book_theme"
+# the header already has the search button: not a second one in the sidebar
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
 html_last_updated_fmt = None
