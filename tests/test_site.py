@@ -214,8 +214,19 @@ def _unavailable(reason):
     pytest.skip(f"website tests skipped: {reason}")
 
 
+class _Summary:
+    """Says at the end of the run how the site was built (pytest plugin)."""
+
+    def __init__(self, line):
+        self.line = line
+
+    def pytest_terminal_summary(self, terminalreporter):
+        terminalreporter.section("course website")
+        terminalreporter.write_line(self.line)
+
+
 @pytest.fixture(scope="module")
-def built():
+def built(request):
     """Build the site with the one command; returns the builder's manifest."""
     try:
         import myst_nb  # noqa: F401
@@ -233,8 +244,10 @@ def built():
         f"the site build failed:\n{process.stdout[-5000:]}\n{process.stderr[-5000:]}")
     manifest = json.loads((site.WORK / "manifest.json").read_text())
     size = sum(f.stat().st_size for f in SITE.rglob("*") if f.is_file())
-    print(f"\nsite built in {seconds:.0f} s ({size / 1e6:.1f} MB), reusing {reusing} of "
-          f"{len(NOTEBOOKS)} executed notebooks")
+    summary = (f"built in {seconds:.0f} s ({size / 1e6:.1f} MB) into {SITE}, reusing {reusing} "
+               f"of {len(NOTEBOOKS)} notebooks executed by the browser tests; screenshots in "
+               f"{SCREENSHOTS}")
+    request.config.pluginmanager.register(_Summary(summary), "trisep-site-summary")
     if reusing == len(NOTEBOOKS):
         assert seconds < BUILD_BUDGET_S, (
             f"the site took {seconds:.0f} s to build from executed notebooks "

@@ -273,12 +273,18 @@ _EXERCISE = re.compile(r"^(#{1,6})\s+(Exercise\s+\d+\.\d+.*?)\s*$", re.M)
 def _exercise_admonitions(markdown):
     """Each "### Exercise k.n ..." section of a markdown cell (up to the next heading
     or the end of the cell) as an admonition titled with the heading."""
+    fences = [m.span() for m in re.finditer(r"^(`{3,}|~{3,}).*?^\1", markdown, re.M | re.S)]
+
+    def in_code(at):
+        return any(start <= at < end for start, end in fences)
+
+    headings = [m.start() for m in re.finditer(r"^#{1,6}\s", markdown, re.M)
+                if not in_code(m.start())]
     pieces, position = [], 0
     for match in _EXERCISE.finditer(markdown):
-        if match.start() < position:
+        if match.start() < position or in_code(match.start()):
             continue
-        nxt = re.compile(r"^#{1,6}\s", re.M).search(markdown, match.end())
-        end = nxt.start() if nxt else len(markdown)
+        end = next((at for at in headings if at > match.start()), len(markdown))
         title = match.group(2)
         number = re.search(r"\d+\.\d+", title).group(0).replace(".", "-")
         body = markdown[match.end():end].strip("\n")
