@@ -126,49 +126,102 @@ def test_sample_efficiency_small_run():
     assert out["deep_sets"][1] < out["mlp"][1]
 
 
-def test_check_filter_normalized(capsys):
+def test_stacked_losses_agree_with_the_engine_for_every_loss(trained):
+    model, theta0, theta1, X, y = trained
+    settings = [ll.interpolate(theta0, theta1, t) for t in (-0.3, 0.2, 0.9, 1.4)]
+    for loss, target in (("bce", y), ("mse", X[:, 0]), ("cross_entropy", None)):
+        if loss == "cross_entropy":
+            net = MLP([2, 8, 8, 3], random_state=1)
+            target = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+            settings_here = [[w * (1 + 0.1 * k) for w in ll.get_weights(net)] for k in range(3)]
+        else:
+            net, settings_here = model, settings
+        f = ll.loss_function(X, target, loss)
+        one_by_one = []
+        for w in settings_here:
+            ll.set_weights(net, w)
+            one_by_one.append(evaluate(net, X, target, loss=loss)["loss"])
+        saved = ll.get_weights(net)
+        np.testing.assert_allclose(f.many(net, settings_here), one_by_one, rtol=1e-10)
+        for a, b in zip(ll.get_weights(net), saved):  # weights untouched
+            np.testing.assert_array_equal(a, b)
+    ll.set_weights(model, theta1)
+
+
+def test_tuning_narrows_but_does_not_close_the_gap():
+    # the numbers quoted in notebook 13, section 6, "How fair is this comparison?"
+    events = ib.experiment_events()
+    recipe = {"lr": 0.03, "batch_size": 32}
+    mlp, _ = ib.tuned_test_error(ib.plain_mlp(random_state=0), 1000, events, **recipe)
+    deep_sets = {n: ib.tuned_test_error(ib.DeepSets(random_state=0), n, events, **recipe)[0]
+                 for n in (50, 100, 200)}
+    untuned = ib.sample_efficiency([1000], random_state=0)["mlp"][0]
+    assert mlp < untuned / 5  # tuning helps the MLP a lot (0.18 -> 0.016)
+    assert deep_sets[200] < mlp / 3 and deep_sets[100] < 2 * mlp and deep_sets[50] > mlp
+
+
+def test_check_filter_normalized(verdict):
     rng = np.random.default_rng(0)
     W, d = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
     good = d * np.linalg.norm(W, axis=0) / np.linalg.norm(d, axis=0)
-    assert check_filter_normalized(good, W, d)
-    rows = d * np.linalg.norm(W, axis=1, keepdims=True) / np.linalg.norm(d, axis=1, keepdims=True)
-    assert not check_filter_normalized(rows, W, d)
-    assert "rows" in capsys.readouterr().out
-    assert not check_filter_normalized(d * np.linalg.norm(W) / np.linalg.norm(d), W, d)
-    assert "whole matrix" in capsys.readouterr().out
-    assert not check_filter_normalized(d / np.linalg.norm(d, axis=0), W, d)
-    assert "norm 1" in capsys.readouterr().out
-    assert not check_filter_normalized(None, W, d)
-    assert "not answered" in capsys.readouterr().out
+    assert verdict(check_filter_normalized, good, W, d)[0]
+    assert verdict(check_filter_normalized, good.tolist(), W, d)[0]
+    norm_W, norm_d = np.linalg.norm(W, axis=0), np.linalg.norm(d, axis=0)
+    slips = {
+        "rows": d * np.linalg.norm(W, axis=1, keepdims=True)
+        / np.linalg.norm(d, axis=1, keepdims=True),
+        "whole matrix": d * np.linalg.norm(W) / np.linalg.norm(d),
+        "norm 1": d / norm_d,
+        "upside down": d * norm_d / norm_W,
+        "squared norms": d * norm_W ** 2 / norm_d ** 2,
+        "W itself": d * W / norm_d,
+        "shape": norm_W,
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_filter_normalized, answer, W, d)
+        assert not ok and slip in printed, (slip, printed)
+    assert "not answered" in verdict(check_filter_normalized, None, W, d)[1]
 
 
-def test_check_sum_pool(capsys):
-    assert check_sum_pool(lambda f: f.sum(axis=1))
-    assert not check_sum_pool(lambda f: f.sum(axis=0))
-    assert "events (axis 0)" in capsys.readouterr().out
-    assert not check_sum_pool(lambda f: f.sum(axis=2))
-    assert "(axis 2)" in capsys.readouterr().out
-    assert not check_sum_pool(lambda f: f.mean(axis=1))
-    assert "mean" in capsys.readouterr().out
-    assert not check_sum_pool(lambda f: f[:, 0])
-    assert "first particle" in capsys.readouterr().out
-    assert not check_sum_pool(lambda f: None)
-    assert "returned None" in capsys.readouterr().out
+def test_check_sum_pool(verdict):
+    assert verdict(check_sum_pool, lambda f: f.sum(axis=1))[0]
+    assert verdict(check_sum_pool, lambda f: [list(row) for row in np.sum(f, axis=1)])[0]
+    slips = {
+        "events (axis 0)": lambda f: f.sum(axis=0),
+        "(axis 2)": lambda f: f.sum(axis=2),
+        "mean": lambda f: f.mean(axis=1),
+        "first particle": lambda f: f[:, 0],
+        "max over the particles": lambda f: f.max(axis=1),
+        "keepdims=True kept": lambda f: f.sum(axis=1, keepdims=True),
+        "returned None": lambda f: None,
+    }
+    for slip, answer in slips.items():
+        ok, printed = verdict(check_sum_pool, answer)
+        assert not ok and slip in printed, (slip, printed)
 
 
-def test_landscape_explorer_filter_slices_ignore_rescaling(trained):
+def test_landscape_explorer_drives_every_control(trained):
     from trisep_nn.widgets import landscape_explorer
 
     model, _, _, X, y = trained
     explorer = landscape_explorer(model, X, y, n_grid=7)
+    ax_map, cax, ax_cut = explorer.figure.axes
     assert explorer.last_error is None
-    filtered = explorer.state["surface"].copy()
-    explorer.update(rescale=10.0)
-    assert explorer.last_error is None
+    filtered, png = explorer.state["surface"].copy(), explorer.png
+    explorer.update(rescale=10.0)  # filter-normalised: the same function, the same slice
+    assert explorer.last_error is None and "×10" in ax_map.get_title()
     np.testing.assert_allclose(explorer.state["surface"], filtered, atol=1e-10)
     explorer.update(normalization="global")
+    assert explorer.png != png and ax_map.get_title().startswith("global")
     global_rescaled = explorer.state["surface"].copy()
     explorer.update(rescale=1.0)
     assert np.max(np.abs(explorer.state["surface"] - global_rescaled)) > 0.1
-    explorer.update(seed=3)
+    explorer.update(seed=3, span=0.5)
     assert explorer.last_error is None
+    image = ax_map.images[0]
+    assert image.get_extent() == [-0.5, 0.5, -0.5, 0.5]
+    np.testing.assert_allclose(image.get_array(), explorer.state["surface"])
+    assert image.norm.vmin == pytest.approx(explorer.state["surface"].min())
+    low, high = ax_cut.get_ylim()  # both cuts inside their axes
+    assert all(low <= v <= high for line in ax_cut.lines for v in line.get_ydata())
+    assert len(explorer.figure.axes) == 3  # updated in place, never rebuilt

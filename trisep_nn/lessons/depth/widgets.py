@@ -20,7 +20,7 @@ from trisep_nn.lessons.depth import (
     network_output,
     sawtooth,
 )
-from trisep_nn.lessons.universal_approximation.widgets import visible_ticks
+from trisep_nn.lessons.universal_approximation.widgets import plain_log_labels, visible_ticks
 
 __all__ = ["sawtooth_explorer"]
 
@@ -71,7 +71,7 @@ def _build(fig, x, ks, costs):
     star, = ax_par.semilogy(ks[:1], costs["deep"][:1], "*", ms=12, color="C3")
     ax_par.set(xlabel="folds k", ylabel="parameters needed", title="cost of the sawtooth (★: k)",
                xticks=ks[1::2])
-    ax_par.minorticks_off()
+    plain_log_labels(ax_par.yaxis)
     ax_par.legend(loc="upper left", fontsize="small")
     return {"ax": ax_saw, "exact": exact, "net": net, "star": star}
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from trisep_nn.explorer import Explorer, dropdown, slider
 from trisep_nn.lessons.double_descent import FALLOFF, DoubleDescent
-from trisep_nn.lessons.universal_approximation.widgets import visible_ticks
+from trisep_nn.lessons.universal_approximation.widgets import plain_log_labels, visible_ticks
 
 __all__ = ["double_descent_explorer", "RIDGE_OPTIONS"]
 
@@ -92,7 +92,7 @@ def _build(fig, experiment, other):
                  va="top", fontsize="small")
     ax_risk.set(xlabel="number of random features p", ylabel="mean squared error",
                 title=f"median of {experiment.n_draws} draws")
-    ax_risk.minorticks_off()
+    plain_log_labels(ax_risk.xaxis, ax_risk.yaxis)
     ax_risk.legend(loc="lower left", fontsize="small")
     x, _, x_plot, _ = experiment.fit(n, draw=0)
     x_plot = np.linspace(0, 1, 300)

@@ -38,10 +38,24 @@ def check_filter_normalized(answer, W, d):
         say(WRONG, "d_normalized: you scaled the whole matrix at once (‖d‖ = ‖W‖). Filter "
                     "normalisation does it column by column, so each unit keeps its own scale.")
         return False
-    unit = d / np.linalg.norm(d, axis=0, keepdims=True)
+    column_norm = {name: np.linalg.norm(m, axis=0, keepdims=True) for name, m in (("W", W),
+                                                                                  ("d", d))}
+    unit = d / column_norm["d"]
     if np.allclose(answer, unit):
         say(WRONG, "d_normalized: each column has norm 1; multiply by the norm of the same "
                     "column of W.")
+        return False
+    if np.allclose(answer, d * column_norm["d"] / column_norm["W"]):
+        say(WRONG, "d_normalized: the ratio is upside down: you multiplied by ‖d_j‖/‖W_j‖. "
+                    "Each column must end with the norm of W's column: d_j · ‖W_j‖ / ‖d_j‖.")
+        return False
+    if np.allclose(answer, d * column_norm["W"] ** 2 / column_norm["d"] ** 2):
+        say(WRONG, "d_normalized: you used squared norms (sums of squares); take the square "
+                    "root: np.linalg.norm, not the sum of squares.")
+        return False
+    if np.allclose(answer, d * W / column_norm["d"]):
+        say(WRONG, "d_normalized: you multiplied by W itself, element by element; multiply by "
+                    "the NORM of each column of W (one number per column).")
         return False
     return check_array(answer, expected, "d_normalized")
 
@@ -60,6 +74,10 @@ def check_sum_pool(fn):
         say(WRONG, "pool: shape (4, 3) for 5 events of 4 particles: you summed over the events "
                     "(axis 0). Sum over the particles, axis 1, to keep one row per event.")
         return False
+    if got.shape == (5, 1, 3):
+        say(WRONG, "pool: shape (5, 1, 3): keepdims=True kept the particle axis; drop it, one "
+                    "row of k numbers per event.")
+        return False
     if got.shape == (5, 4):
         say(WRONG, "pool: shape (5, 4): you summed the k features of each particle (axis 2). "
                     "Sum over the particles, axis 1.")
@@ -68,8 +86,8 @@ def check_sum_pool(fn):
         say(WRONG, "pool: you kept the first particle only; that depends on the order.")
         return False
     if got.shape == expected.shape and np.allclose(got, features.max(axis=1)):
-        say(OK, "pool: a max over the particles is permutation invariant too (PointNet uses "
-                 "it), but the exercise asks for the sum of Deep Sets.")
+        say(WRONG, "pool: a max over the particles is permutation invariant too (PointNet uses "
+                    "it), but the exercise asks for the sum of Deep Sets.")
         return False
     if got.shape == expected.shape and np.allclose(got, features.mean(axis=1)):
         say(WRONG, "pool: you took the mean; Deep Sets sums over the particles (a sum also "

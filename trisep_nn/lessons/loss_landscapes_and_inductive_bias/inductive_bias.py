@@ -21,14 +21,17 @@ permutation invariant, whatever the weights.
     True
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from trisep_nn.engine import Tensor, no_grad
+from trisep_nn import Tensor, no_grad
 from trisep_nn.nn import MLP, Module
 
 __all__ = [
     "N_PARTICLES", "particle_data", "scalar_sum_pt", "permute_particles", "DeepSets",
-    "plain_mlp", "sum_pool", "predict_array", "sample_efficiency",
+    "plain_mlp", "sum_pool", "predict_array", "Events", "experiment_events", "sample_efficiency",
+    "tuned_test_error",
 ]
 
 #: Particles per event in :func:`particle_data`.
@@ -123,12 +126,44 @@ def _count_parameters(model):
     return int(sum(p.data.size for p in model.parameters()))
 
 
+class Events(NamedTuple):
+    """The events of the sample-efficiency experiment, and the scales both models see."""
+
+    X_pool: np.ndarray  # training events: a model trained on n uses the first n
+    y_pool: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    X_val: np.ndarray  # for early stopping and for choosing settings, never for testing
+    y_val: np.ndarray
+    x_scale: float
+    y_mean: float
+    y_scale: float
+
+
+def experiment_events(n_pool=1000, n_test=2000, n_val=500, random_state=0):
+    """:class:`Events` for :func:`sample_efficiency` and :func:`tuned_test_error`: inputs
+    and targets are scaled by the training pool's standard deviation."""
+    rng = np.random.default_rng(random_state)
+    X_pool, y_pool = particle_data(n_pool, random_state=rng)
+    X_test, y_test = particle_data(n_test, random_state=rng)
+    X_val, y_val = particle_data(n_val, random_state=rng)
+    return Events(X_pool, y_pool, X_test, y_test, X_val, y_val, X_pool.std(), y_pool.mean(),
+                  y_pool.std())
+
+
+def _test_error(model, events):
+    """Test mean squared error in units of Var(H_T): 1 = no better than the mean."""
+    pred = predict_array(model, events.X_test / events.x_scale) * events.y_scale + events.y_mean
+    return float(np.mean((pred - events.y_test) ** 2) / events.y_test.var())
+
+
 def sample_efficiency(train_sizes, n_test=2000, epochs=300, lr=0.01, random_state=0):
     """Test error of Deep Sets and of a plain MLP against the training-set size.
 
-    Both are trained with Adam (full batch, ``epochs`` steps) on the first ``n``
-    events of one training pool, and evaluated on ``n_test`` fresh events.
-    Inputs and targets are scaled by the training pool's standard deviation.
+    Both are trained the same way, tuned for neither: Adam (full batch, ``epochs``
+    steps, learning rate ``lr``) on the first ``n`` events of one training pool, and
+    evaluated on ``n_test`` fresh events. Inputs and targets are scaled by the
+    training pool's standard deviation.
 
     Returns a dict with ``"train_sizes"``, and for ``"deep_sets"`` and ``"mlp"``
     arrays of the test mean squared error (in units of Var(H_T), so 1 means
@@ -137,20 +172,34 @@ def sample_efficiency(train_sizes, n_test=2000, epochs=300, lr=0.01, random_stat
     from trisep_nn.train import fit
 
     train_sizes = [int(n) for n in train_sizes]
-    rng = np.random.default_rng(random_state)
-    X_pool, y_pool = particle_data(max(train_sizes), random_state=rng)
-    X_test, y_test = particle_data(n_test, random_state=rng)
-    x_scale, y_mean, y_scale = X_pool.std(), y_pool.mean(), y_pool.std()
+    events = experiment_events(max(train_sizes), n_test, random_state=random_state)
     builders = {"deep_sets": DeepSets, "mlp": plain_mlp}
     out = {"train_sizes": np.array(train_sizes)}
     for name, build in builders.items():
         errors = []
         for n in train_sizes:
             model = build(random_state=random_state)
-            fit(model, X_pool[:n] / x_scale, (y_pool[:n] - y_mean) / y_scale, loss="mse",
-                lr=lr, epochs=epochs, batch_size=n, random_state=random_state, progress=False)
-            pred = predict_array(model, X_test / x_scale) * y_scale + y_mean
-            errors.append(float(np.mean((pred - y_test) ** 2) / y_test.var()))
+            fit(model, events.X_pool[:n] / events.x_scale,
+                (events.y_pool[:n] - events.y_mean) / events.y_scale, loss="mse", lr=lr,
+                epochs=epochs, batch_size=n, random_state=random_state, progress=False)
+            errors.append(_test_error(model, events))
         out[name] = np.array(errors)
         out[f"{name}_params"] = _count_parameters(build(random_state=0))
     return out
+
+
+def tuned_test_error(model, n, events, lr, batch_size, max_epochs=300, patience=20,
+                     random_state=0):
+    """Train ``model`` on the first ``n`` pool events with mini-batches, stopping early
+    when the loss on the validation events has not improved for ``patience`` epochs
+    (the weights of the best epoch are kept). Returns the test error in units of
+    Var(H_T) and the number of epochs run."""
+    from trisep_nn.train import fit
+
+    history = fit(model, events.X_pool[:n] / events.x_scale,
+                  (events.y_pool[:n] - events.y_mean) / events.y_scale, loss="mse", lr=lr,
+                  epochs=max_epochs, batch_size=batch_size, early_stopping=True, patience=patience,
+                  X_val=events.X_val / events.x_scale,
+                  y_val=(events.y_val - events.y_mean) / events.y_scale,
+                  random_state=random_state, progress=False)
+    return _test_error(model, events), len(history["epoch"])

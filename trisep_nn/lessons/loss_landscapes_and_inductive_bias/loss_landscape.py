@@ -33,10 +33,11 @@ Weights are handled as a list of arrays, one per parameter of ``model.parameters
 import copy
 
 import numpy as np
+from scipy.special import expit
 
 __all__ = [
     "get_weights", "set_weights", "interpolate", "random_direction", "filter_normalize",
-    "loss_function", "loss_along_line", "loss_surface", "rescale_layers", "weight_norm",
+    "Loss", "loss_function", "loss_along_line", "loss_surface", "rescale_layers", "weight_norm",
 ]
 
 
@@ -111,62 +112,104 @@ def random_direction(weights, normalization="filter", ignore_bias=True, random_s
     raise ValueError(f"normalization must be 'filter', 'global' or None, got {normalization!r}")
 
 
+_NUMPY_ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh,
+                      "sigmoid": expit, "logistic": expit, "identity": lambda z: z,
+                      "linear": lambda z: z}
+
+
+class Loss:
+    """``loss_fn(model) -> float``: a model's mean loss on ``(X, y)``, without a graph.
+
+    ``loss_fn.many(model, weight_sets)`` gives the loss for many settings of the
+    model's weights (lists of arrays, as from :func:`get_weights`): for an MLP, all at
+    once, as one stacked forward pass in NumPy with the loss's formula written out
+    (the hundreds of points of a 2-D slice then cost a few large matrix products
+    instead of hundreds of small ones; tested to agree with the engine's loss); for
+    other models, one setting after the other. The model's weights are restored.
+    """
+
+    def __init__(self, X, y, loss="bce"):
+        from trisep_nn import Tensor, losses
+
+        self.X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+        if loss == "bce":
+            self.target, self._loss_of = y.astype(float).reshape(-1, 1), losses.bce_with_logits
+            # the same, for many outputs at once: mean(max(z, 0) - z y + log(1 + e^-|z|))
+            self._many_of = lambda z: np.mean(np.maximum(z, 0) - z * self.target
+                                              + np.log1p(np.exp(-np.abs(z))), axis=(1, 2))
+        elif loss == "mse":
+            self.target, self._loss_of = y.astype(float).reshape(len(y), -1), losses.mse
+            self._many_of = lambda z: np.mean((z - self.target) ** 2, axis=(1, 2))
+        elif loss == "cross_entropy":
+            self.target, self._loss_of = y.astype(int), losses.cross_entropy
+            self._many_of = lambda z: np.array([self._of_outputs(zi) for zi in z])
+        else:
+            raise ValueError(f"loss must be 'bce', 'mse' or 'cross_entropy', got {loss!r}")
+        self._tensor = Tensor(self.X)  # converted once: a slice evaluates it hundreds of times
+
+    def _of_outputs(self, outputs):
+        from trisep_nn import Tensor, no_grad
+
+        with no_grad(), np.errstate(over="ignore"):
+            return float(self._loss_of(outputs if isinstance(outputs, Tensor)
+                                       else Tensor(outputs), self.target).item())
+
+    def __call__(self, model):
+        from trisep_nn import no_grad
+
+        with no_grad(), np.errstate(over="ignore"):
+            return self._of_outputs(model(self._tensor))
+
+    def many(self, model, weight_sets, chunk=32):
+        """The loss at each of ``weight_sets``, as an array."""
+        from trisep_nn.nn import MLP
+
+        weight_sets = list(weight_sets)
+        activation = getattr(model, "activation", None)
+        if not (isinstance(model, MLP) and activation in _NUMPY_ACTIVATIONS):
+            saved = get_weights(model)
+            try:
+                return np.array([self(set_weights(model, w)) for w in weight_sets])
+            finally:
+                set_weights(model, saved)
+        act = _NUMPY_ACTIVATIONS[activation]
+        out = []
+        for start in range(0, len(weight_sets), chunk):  # a chunk's activations fit in memory
+            group = weight_sets[start:start + chunk]
+            h = self.X
+            n_layers = len(group[0]) // 2  # (weight, bias) per Linear layer, in order
+            for i in range(n_layers):  # the MLP's forward, x @ W + b, for every setting at once
+                W = np.stack([w[2 * i] for w in group])
+                b = np.stack([w[2 * i + 1] for w in group])[:, None, :]
+                h = h @ W + b
+                if i < n_layers - 1:
+                    h = act(h)
+            with np.errstate(over="ignore"):
+                out.append(self._many_of(h))
+        return np.concatenate(out)
+
+
 def loss_function(X, y, loss="bce"):
-    """``f(model) -> float``: the model's mean loss on ``(X, y)``, without building a graph.
+    """A :class:`Loss`: ``f(model) -> float``, the model's mean loss on ``(X, y)``.
 
     loss : "bce" (0/1 labels, one logit per row), "mse" or "cross_entropy" (integer
-        labels, one logit per class). The data are converted once, so that the
-        hundreds of evaluations of a 2-D slice cost one forward pass each.
+        labels, one logit per class).
     """
-    from trisep_nn import engine
-
-    X = engine.Tensor(np.asarray(X, dtype=float))
-    y = np.asarray(y)
-    if loss == "bce":
-        target = y.astype(float).reshape(-1, 1)
-        loss_of = engine.bce_with_logits
-    elif loss == "mse":
-        target = y.astype(float).reshape(len(y), -1)
-        loss_of = engine.mse
-    elif loss == "cross_entropy":
-        target = y.astype(int)
-        loss_of = engine.softmax_cross_entropy
-    else:
-        raise ValueError(f"loss must be 'bce', 'mse' or 'cross_entropy', got {loss!r}")
-
-    def f(model):
-        with engine.no_grad(), np.errstate(over="ignore"):
-            return float(loss_of(model(X), target).item())
-
-    return f
+    return Loss(X, y, loss)
 
 
 def loss_along_line(model, loss_fn, theta0, theta1, ts):
-    """``[L((1 - t) θ0 + t θ1) for t in ts]``. The model's weights are restored afterwards."""
-    saved = get_weights(model)
-    try:
-        values = []
-        for t in ts:
-            set_weights(model, interpolate(theta0, theta1, t))
-            values.append(loss_fn(model))
-    finally:
-        set_weights(model, saved)
-    return np.array(values)
+    """``[L((1 - t) θ0 + t θ1) for t in ts]``. The model's weights are left unchanged."""
+    return loss_fn.many(model, [interpolate(theta0, theta1, t) for t in ts])
 
 
 def loss_surface(model, loss_fn, center, d1, d2, alphas, betas):
     """``L(center + α d1 + β d2)`` on the grid; array of shape (len(betas), len(alphas))
-    (rows β, columns α, ready for ``contour(alphas, betas, Z)``). Weights restored."""
-    saved = get_weights(model)
-    Z = np.empty((len(betas), len(alphas)))
-    try:
-        for i, b in enumerate(betas):
-            for j, a in enumerate(alphas):
-                set_weights(model, [c + a * u + b * v for c, u, v in zip(center, d1, d2)])
-                Z[i, j] = loss_fn(model)
-    finally:
-        set_weights(model, saved)
-    return Z
+    (rows β, columns α, ready for ``contour(alphas, betas, Z)``). Weights unchanged."""
+    points = [[c + a * u + b * v for c, u, v in zip(center, d1, d2)]
+              for b in betas for a in alphas]
+    return loss_fn.many(model, points).reshape(len(betas), len(alphas))
 
 
 def rescale_layers(model, c, layer=0):
