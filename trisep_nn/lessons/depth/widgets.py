@@ -79,7 +79,9 @@ def _build(fig, x, ks, costs):
 def _update(artists, x, y, k, jitter, pieces, costs):
     ax = artists["ax"]
     artists["exact"].set_ydata(sawtooth(x, k))
-    artists["exact"].set_visible(jitter > 0)
+    legend = ax.get_legend()
+    for shown in (artists["exact"], legend.legend_handles[0], legend.get_texts()[0]):
+        shown.set_visible(jitter > 0)  # the grey reference only with noise, and its entry
     artists["net"].set_ydata(y)
     ax.get_legend().get_texts()[1].set_text(f"deep network, {2 * k} ReLU units")
     # the noisy network can leave [0, 1]: widen the view in steps of ½ so nothing is cut off

@@ -162,7 +162,7 @@ def min_norm_fit(Phi, y, ridge=0.0):
     return np.linalg.lstsq(Phi, y, rcond=None)[0]
 
 
-def feature_counts(n_samples, max_ratio=25, n_points=30):
+def feature_counts(n_samples, max_ratio=25, n_points=22):
     """A log-spaced list of feature counts p from 1 to ``max_ratio * n``, with
     ``n`` itself (the threshold) and a few points around it included."""
     n = _check_count(n_samples, "n_samples")
@@ -343,7 +343,7 @@ def _pad(parts):
                       np.array(rest), np.array(fx), np.array(z), U_pad)
 
 
-def iid_smallest_singular_values(experiment, n_draws=10, random_state=0):
+def iid_smallest_singular_values(experiment, n_draws=5, random_state=0):
     """What random-matrix theory would predict: the median smallest singular value of
     ``n × p`` matrices of independent Gaussian entries, scaled to the same Frobenius norm
     as the experiment's ``Φ`` (first draw), for each of its feature counts p.

@@ -13,7 +13,11 @@ import numpy as np
 
 from trisep_nn.explorer import Explorer, dropdown, slider
 from trisep_nn.lessons.double_descent import FALLOFF, DoubleDescent
-from trisep_nn.lessons.universal_approximation.widgets import plain_log_labels, visible_ticks
+from trisep_nn.lessons.universal_approximation.widgets import (
+    log_ticks,
+    plain_log_labels,
+    visible_ticks,
+)
 
 __all__ = ["double_descent_explorer", "RIDGE_OPTIONS"]
 
@@ -90,13 +94,14 @@ def _build(fig, experiment, other):
     lines["p"] = ax_risk.axvline(n, color="C3", lw=1, alpha=0.6)
     ax_risk.text(n * 1.05, 0.97, "p = n", transform=ax_risk.get_xaxis_transform(),
                  va="top", fontsize="small")
-    ax_risk.set(xlabel="number of random features p", ylabel="mean squared error",
-                title=f"median of {experiment.n_draws} draws")
+    ax_risk.set(xlabel="number of random features p",
+                ylabel=f"mean squared error (median of {experiment.n_draws} draws)")
     plain_log_labels(ax_risk.xaxis, ax_risk.yaxis)
-    ax_risk.legend(loc="lower left", fontsize="small")
+    # above the axes: the curves can be anywhere inside them
+    ax_risk.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize="small")
     x, _, x_plot, _ = experiment.fit(n, draw=0)
     x_plot = np.linspace(0, 1, 300)
-    lines["truth"], = ax_fit.plot(x_plot, experiment.f(x_plot), color="k", lw=1.5)
+    lines["truth"], = ax_fit.plot(x_plot, experiment.f(x_plot), color="k", lw=1.5)  # black
     lines["fit"], = ax_fit.plot(x_plot, x_plot, color="C3", lw=1.2)
     lines["data"], = ax_fit.plot(x, x, "o", ms=3, color="C0")
     # no legend: the title names the curves (every text costs redraw time)
@@ -113,6 +118,7 @@ def _decades(values):
 def _update(artists, curve, reference, fit, n_features, other):
     low, high = _decades(np.r_[curve["test"], reference["test"]])
     artists["risk"].set_ylim(low, high)
+    artists["risk"].set_yticks(log_ticks(low, high))
     artists["reference"].set_ydata(reference["test"])
     artists["test"].set_ydata(curve["test"])
     artists["train"].set_ydata(np.maximum(curve["train"], low))  # ≈ 0: on the bottom edge
@@ -123,7 +129,7 @@ def _update(artists, curve, reference, fit, n_features, other):
     artists["fit"].set_ydata(prediction)
     artists["data"].set_ydata(y)
     ax = artists["fit_ax"]
-    ax.set_title(f"one draw: truth (black), fit with p = {n_features} (red), data")
+    ax.set_title(f"one draw: truth (black), fit p = {n_features} (red)")
     shown = np.r_[prediction, y, artists["truth"].get_ydata()]
     margin = 0.1 * (shown.max() - shown.min())
     ax.set_ylim(shown.min() - margin, shown.max() + margin)

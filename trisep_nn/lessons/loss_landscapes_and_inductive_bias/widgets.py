@@ -21,6 +21,7 @@ from trisep_nn.lessons.loss_landscapes_and_inductive_bias.loss_landscape import 
     random_direction,
     rescale_layers,
 )
+from trisep_nn.lessons.universal_approximation.widgets import log_ticks
 
 __all__ = ["landscape_explorer"]
 
@@ -96,18 +97,6 @@ def _build(fig, Z, n_grid, events):
             "cut_a": cut_a, "cut_b": cut_b}
 
 
-def _log_ticks(low, high, most=6):
-    """log10 of round values (1, 2, 5, ... times a power of ten) between low and high:
-    at least three where possible, at most ``most``."""
-    powers = 10.0 ** np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
-    for multiples in ([1.0], [1.0, 3.0], [1.0, 2.0, 5.0], np.arange(1.0, 10.0)):
-        values = np.outer(powers, multiples).ravel()
-        values = values[(values >= low) & (values <= high)]
-        if len(values) >= 3:
-            break
-    return np.log10(values[::max(1, int(np.ceil(len(values) / most)))])
-
-
 def _update(artists, Z, span, normalization, rescale):
     low, high = float(Z.min()), max(float(Z.max()), float(Z.min()) * 1.01)
     image = artists["image"]
@@ -117,7 +106,7 @@ def _update(artists, Z, span, normalization, rescale):
     decades = np.log10([low, high])  # the hand-made colour bar: the same colours, in log10
     artists["scale"].set_extent((0, 1, *decades))
     artists["cax"].set_ylim(*decades)
-    artists["cax"].set_yticks(_log_ticks(low, high))
+    artists["cax"].set_yticks(np.log10(log_ticks(low, high)))
     for ax in (artists["map"], artists["cut"]):
         ax.set_xticks([-span, 0, span])
     artists["map"].set_yticks([-span, 0, span])
@@ -129,4 +118,4 @@ def _update(artists, Z, span, normalization, rescale):
     cut = artists["cut"]
     cut.set_xlim(-span * 1.05, span * 1.05)
     cut.set_ylim(low / 1.2, high * 1.2)
-    cut.set_yticks(10 ** _log_ticks(low / 1.2, high * 1.2))
+    cut.set_yticks(log_ticks(low / 1.2, high * 1.2))

@@ -41,6 +41,19 @@ def visible_ticks(low, high, n=5):
     return ticks[(ticks >= low) & (ticks <= high)]
 
 
+def log_ticks(low, high, most=6):
+    """Round values (1, 2, 5, ... times a power of ten) between low and high, for the
+    ticks of a log axis whose limits an explorer changes (see :func:`visible_ticks`):
+    whole decades when there are at least three, finer steps when the range is narrow."""
+    powers = 10.0 ** np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
+    for multiples in ([1.0], [1.0, 3.0], [1.0, 2.0, 5.0], np.arange(1.0, 10.0)):
+        values = np.outer(powers, multiples).ravel()
+        values = values[(values >= low * (1 - 1e-9)) & (values <= high * (1 + 1e-9))]
+        if len(values) >= 3:
+            break
+    return values[::max(1, int(np.ceil(len(values) / most)))]
+
+
 def plain_log_labels(*axes):
     """Plain tick labels ("0.01", "100") and no minor ticks on log-scaled axes.
 
@@ -125,7 +138,9 @@ def _update_width(artists, x, model, kind, error, curves):
     artists["star"].set_data([model.n_units], [error])
     low = min(error, *(c.min() for c in curves.values()))
     high = max(error, *(c.max() for c in curves.values()))
-    artists["err"].set_ylim(10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(high)))
+    limits = 10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(high))
+    artists["err"].set_ylim(*limits)
+    artists["err"].set_yticks(log_ticks(*limits))
 
 
 def trained_width_explorer(X, y, X_test=None, y_test=None, f=None, width=8, seed=0,
