@@ -27,7 +27,7 @@ __all__ = ["landscape_explorer"]
 
 
 def landscape_explorer(model, X, y, normalization="filter", rescale=1.0, seed=0, span=1.0,
-                       n_grid=15, n_events=200):
+                       n_grid=13, n_events=150):
     """Sliders: normalisation, rescale factor c, direction seed and span of the slice.
 
     The loss is the mean binary cross-entropy on the first ``n_events`` rows of
@@ -107,9 +107,9 @@ def _update(artists, Z, span, normalization, rescale):
     artists["scale"].set_extent((0, 1, *decades))
     artists["cax"].set_ylim(*decades)
     artists["cax"].set_yticks(np.log10(log_ticks(low, high)))
-    for ax in (artists["map"], artists["cut"]):
-        ax.set_xticks([-span, 0, span])
-    artists["map"].set_yticks([-span, 0, span])
+    ticks, labels = [-span, 0, span], [f"{-span:.2f}", "0", f"{span:.2f}"]
+    for axis in (artists["map"].xaxis, artists["map"].yaxis, artists["cut"].xaxis):
+        axis.set_ticks(ticks, labels)  # one length for every span: the layout is kept
     artists["map"].set_title(f"{normalization}-normalised, layer 1 ×{rescale:.3g}")
     middle = Z.shape[0] // 2
     a = np.linspace(-span, span, Z.shape[1])
