@@ -58,8 +58,8 @@ from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import engine, nn
-from .engine import Tensor
+from . import losses, nn
+from .ops import custom_op
 from .optim import SGD, Adam
 from .train import Callback
 from .train import fit as train_fit
@@ -172,7 +172,7 @@ class _BaseMLP(BaseEstimator):
                           "going to be clipped", stacklevel=3)
             batch_size = int(np.clip(batch_size, 1, len(X)))
 
-        data_loss = {"bce": engine.bce_with_logits, "cross_entropy": engine.softmax_cross_entropy,
+        data_loss = {"bce": losses.bce_with_logits, "cross_entropy": losses.cross_entropy,
                      "mse": _half_mse}[loss_name]
         weights = [layer.weight for layer in model.linears]
         alpha = float(self.alpha)
@@ -286,14 +286,14 @@ class _SklearnStopping(Callback):
 
 
 def _half_mse(pred, target):
-    return engine.mse(pred, target) * 0.5
+    return losses.mse(pred, target) * 0.5
 
 
 def _l2_term(weights, c):
     """``c · Σ ‖W‖²`` as one graph node (gradient ``2 c W``): the L2 part of the objective."""
     value = c * sum(float(np.vdot(W.data, W.data)) for W in weights)
-    return Tensor._make(np.array(value), weights,
-                        lambda g: tuple((2.0 * c * g) * W.data for W in weights))
+    return custom_op(np.array(value), weights,
+                     lambda g: tuple((2.0 * c * g) * W.data for W in weights))
 
 
 class _SklearnAdam(Adam):

@@ -22,7 +22,8 @@ scikit-learn's ``coefs_`` convention (PyTorch stores the transpose).
 
 import numpy as np
 
-from .engine import Tensor, linear
+from .ops import linear
+from .tensor import Tensor
 
 __all__ = [
     "Module", "Linear", "ReLU", "Sigmoid", "Tanh", "Identity", "Sequential", "MLP",
@@ -265,7 +266,7 @@ ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "logistic": Sigmoid, "tanh": Ta
 
 
 # Sequential runs a Linear layer and one of these activations after it as a single
-# graph node, engine.linear(x, W, b, activation). To see the pre-activation x W + b
+# graph node, ops.linear(x, W, b, activation). To see the pre-activation x W + b
 # (as trisep_nn.instrument does), call the layers one by one: `for layer in model`.
 _FUSED_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid"}
 

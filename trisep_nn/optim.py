@@ -6,7 +6,7 @@ place by one step. The loop is the same as in PyTorch::
 
     >>> from trisep_nn.nn import MLP
     >>> from trisep_nn.losses import mse
-    >>> from trisep_nn.engine import Tensor
+    >>> from trisep_nn.tensor import Tensor
     >>> import numpy as np
     >>> model = MLP([1, 8, 1], random_state=0)
     >>> opt = SGD(model.parameters(), lr=0.1)
@@ -79,7 +79,7 @@ class SGD(Optimizer):
 
     Examples
     --------
-    >>> from trisep_nn.engine import Tensor
+    >>> from trisep_nn.tensor import Tensor
     >>> w = Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = SGD([w], lr=0.1)
     >>> (w * w).sum().backward()        # g = 2 w
@@ -147,7 +147,7 @@ class Adam(Optimizer):
 
     Examples
     --------
-    >>> from trisep_nn.engine import Tensor
+    >>> from trisep_nn.tensor import Tensor
     >>> w = Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = Adam([w], lr=0.1)
     >>> (w * w).sum().backward()

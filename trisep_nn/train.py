@@ -32,9 +32,9 @@ import time
 
 import numpy as np
 
-from . import engine, losses
-from .engine import Tensor, no_grad
+from . import losses
 from .optim import SGD, Adam, Optimizer
+from .tensor import Tensor, no_grad
 
 __all__ = ["fit", "evaluate", "predict", "History", "TrainingDiverged", "Callback"]
 
@@ -117,10 +117,10 @@ class Callback:
 
 
 LOSSES = {
-    "mse": engine.mse,
-    "bce": engine.bce_with_logits,
-    "bce_with_logits": engine.bce_with_logits,
-    "cross_entropy": engine.softmax_cross_entropy,
+    "mse": losses.mse,
+    "bce": losses.bce_with_logits,
+    "bce_with_logits": losses.bce_with_logits,
+    "cross_entropy": losses.cross_entropy,
 }
 
 

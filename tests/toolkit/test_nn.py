@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from trisep_nn.engine import Tensor
 from trisep_nn.nn import (
     MLP,
     Identity,
@@ -15,6 +14,7 @@ from trisep_nn.nn import (
     Tanh,
     init_weights,
 )
+from trisep_nn.tensor import Tensor
 
 
 def test_linear_shapes_and_forward_is_x_W_plus_b():

@@ -152,7 +152,7 @@ def test_other_bad_settings():
 
 
 def test_on_engine_tensors_and_modules():
-    Tensor = pytest.importorskip("trisep_nn.engine").Tensor
+    Tensor = pytest.importorskip("trisep_nn.tensor").Tensor
     w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
     opt = SGD([w], lr=0.1)
     (w * w).sum().backward()

@@ -250,9 +250,9 @@ def test_fit_loop_overhead_is_small():
     """The loop adds little to the bare steps (a loose bound: timings on a shared machine)."""
     import time
 
-    from trisep_nn.engine import Tensor
     from trisep_nn.losses import bce_with_logits
     from trisep_nn.optim import Adam
+    from trisep_nn.tensor import Tensor
 
     X, y = moons(1024)
     y2 = y.reshape(-1, 1).astype(float)
