@@ -196,8 +196,8 @@ def test_bad_input_messages(moons_split):
         MLPClassifier().fit(X_tr, y_tr + 0.5)
     with pytest.raises(ValueError, match="at least 2 classes"):
         MLPClassifier().fit(X_tr, np.zeros(len(X_tr)))
-    for bad, match in [(dict(learning_rate_init=0), "learning rate"),
-                       (dict(learning_rate_init=-1.0), "learning rate"),
+    for bad, match in [(dict(learning_rate_init=0), "learning_rate_init"),
+                       (dict(learning_rate_init=-1.0), "learning_rate_init"),
                        (dict(max_iter=0), "max_iter"),
                        (dict(solver="lbfgs"), "lbfgs"),
                        (dict(activation="softplus"), "activation"),
