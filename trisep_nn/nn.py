@@ -53,6 +53,9 @@ class Module:
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
 
+    def __repr__(self):  # e.g. ReLU(); layers with settings show them
+        return f"{type(self).__name__}()"
+
     def __call__(self, x):
         if not isinstance(x, Tensor):
             try:
@@ -225,18 +228,12 @@ class ReLU(Module):
     def forward(self, x):
         return x.relu()
 
-    def __repr__(self):
-        return "ReLU()"
-
 
 class Sigmoid(Module):
     """``σ(x) = 1 / (1 + e^-x)``; its derivative is at most 1/4 (vanishing gradients)."""
 
     def forward(self, x):
         return x.sigmoid()
-
-    def __repr__(self):
-        return "Sigmoid()"
 
 
 class Tanh(Module):
@@ -245,18 +242,12 @@ class Tanh(Module):
     def forward(self, x):
         return x.tanh()
 
-    def __repr__(self):
-        return "Tanh()"
-
 
 class Identity(Module):
     """Returns its input (no activation)."""
 
     def forward(self, x):
         return x
-
-    def __repr__(self):
-        return "Identity()"
 
 
 # Names accepted by MLP(activation=...); "logistic" is scikit-learn's name for the sigmoid.

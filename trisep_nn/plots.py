@@ -143,6 +143,16 @@ def _check_same_length(a, b, name_a, name_b):
         )
 
 
+def _finish(ax, xlabel, ylabel, title):
+    """Axis labels, the title (if any) and the legend: the end of every curve plot."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
+
+
 def _is_number(v):
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
@@ -154,18 +164,6 @@ def _fmt(v):
 # --------------------------------------------------------------------------
 # decision boundaries
 # --------------------------------------------------------------------------
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _sigmoid(z):
-    from scipy.special import expit
-
-    return expit(z)
-
-
 def _is_trisep_module(model):
     if "trisep_nn.nn" not in sys.modules:  # then no trisep_nn model exists yet
         return False
@@ -206,7 +204,9 @@ def _probabilities(model, X, output):
         sums_to_one = P.ndim == 1 or P.shape[1] == 2 or np.allclose(P.sum(axis=1), 1, atol=1e-6)
         kind = "proba" if in_range and sums_to_one else "logits"
     if kind == "logits":
-        P = _sigmoid(P) if P.ndim == 1 else _softmax(P)
+        from scipy.special import expit, softmax  # stable at large |logits|
+
+        P = expit(P) if P.ndim == 1 else softmax(P, axis=1)
     elif P.min() < -1e-9 or P.max() > 1 + 1e-9:
         raise ValueError(
             f"the model returned values in [{P.min():.3g}, {P.max():.3g}], not probabilities; "
@@ -633,12 +633,7 @@ def _score_curves(x_values, train_scores, val_scores, ax, *, xlabel, ylabel, lab
         ax.set_xticks(x, [str(v) for v in x_values])
     if logx:
         ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    return _finish(ax, xlabel, ylabel, title)
 
 
 @_styled
@@ -849,9 +844,4 @@ def function_fit(x, y, fits=None, ax=None, *, truth=None, x_range=None, n_grid=4
             ax.set_ylim(low - pad, high + pad)
     elif ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    return _finish(ax, xlabel, ylabel, title)
