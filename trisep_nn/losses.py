@@ -28,7 +28,7 @@ import numbers
 
 import numpy as np
 
-from .ops import Op, custom_op, describe, sigmoid
+from .ops import Op, custom_op, describe
 from .tensor import Tensor
 
 __all__ = ["mse", "bce_with_logits", "cross_entropy", "l1_penalty", "l2_penalty"]
@@ -229,8 +229,11 @@ def _mean_grad(g, d):
 def _bce_forward(z, y):
     """mean( max(z, 0) - z y + log(1 + exp(-|z|)) ): the binary cross-entropy of
     sigmoid(z) against y, never computing log(0) or exp(large)."""
-    loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
-    return loss, sigmoid.forward(z)  # sigmoid(z), saved for the rules
+    e = np.exp(-np.abs(z))
+    loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(e))
+    # sigmoid(z) for the rules: ops.sigmoid's stable formula, reusing e (a quarter
+    # of this function's time on a small batch)
+    return loss, np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _softmax_ce_forward(z, labels):

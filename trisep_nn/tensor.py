@@ -307,17 +307,17 @@ def backpropagate(root, seed, retain_graph=False, retain_all=False):
         if node._freed or _last_in_place > node._seq:
             _refuse_walk(node)
         node._freed = not retain_graph  # as in PyTorch: one walk, unless retain_graph
-        for x, gx in _input_gradients(node, g, g_is_ours):
+        if node._op.slope is not None:  # node = f(inner): first the chain rule through f
+            g = np.multiply(g, node._op.slope(node.data), out=g if g_is_ours else None)
+        for x, gx in _input_gradients(node, g):
             if grads.arrive(x, gx, g) and x._op is not None:  # first arrival at an op's output
                 heapq.heappush(waiting, (-x._seq, x))
     return {**grads.leaves(), **kept}
 
 
-def _input_gradients(node, g, g_is_ours):
+def _input_gradients(node, g):
     """dL/dx = dL/d(node) d(node)/dx for each input x that needs it: the vjp rules."""
     op, inputs, ans, params = node._op, node._inputs, node.data, node._params
-    if op.slope is not None:  # ans = f(inner): first the chain rule through f
-        g = np.multiply(g, op.slope(ans), out=g if g_is_ours else None)
     if op.vjp is None:  # a custom op: copies, as we cannot know what it returns
         pairs = [(x, np.array(gx, dtype=x.dtype)) for x, gx in zip(inputs, params["backward"](g))
                  if gx is not None and x.requires_grad]
@@ -387,10 +387,12 @@ def _like(gx, data):
     if type(gx) is not np.ndarray:
         gx = np.asarray(gx)
     if gx.shape != data.shape:  # the input was broadcast: sum back to its shape
-        lead = gx.ndim - data.ndim
-        stretched = tuple(i for i, n in enumerate(data.shape, lead) if n == 1 and gx.shape[i] != 1)
-        gx = np.add.reduce(gx, axis=tuple(range(lead)) + stretched, keepdims=True)
-        gx = gx.reshape(data.shape)
+        lead = gx.ndim - data.ndim  # axes added in front (a bias added to a batch: one)
+        if lead:  # (np.asarray: a reduction to 0-d gives a NumPy scalar)
+            gx = np.asarray(np.add.reduce(gx, axis=0 if lead == 1 else tuple(range(lead))))
+        if gx.shape != data.shape:  # axes of length 1 stretched to match
+            stretched = tuple(i for i, n in enumerate(data.shape) if n == 1 and gx.shape[i] != 1)
+            gx = np.add.reduce(gx, axis=stretched, keepdims=True)
     return gx if gx.dtype == data.dtype else gx.astype(data.dtype)
 
 
