@@ -37,7 +37,13 @@ from .nn import Module
 from .ops import describe
 from .optim import SGD, Adam, Optimizer
 from .tensor import Tensor, no_grad
-from .validation import check_bool, check_count, check_number, check_random_state
+from .validation import (
+    InvalidArgumentError,
+    check_bool,
+    check_count,
+    check_number,
+    check_random_state,
+)
 
 __all__ = ["fit", "run_epoch", "evaluate", "predict", "History", "TrainingDiverged",
            "Callback", "EarlyStopping"]
@@ -216,7 +222,7 @@ def fit(model, X, y, *, loss="auto", optimizer="adam", lr=None, epochs=100, batc
     """
     X, y, X_val, y_val, rng = _fit_data(model, X, y, X_val, y_val, validation_fraction,
                                         random_state)
-    _check_settings(epochs, batch_size, early_stopping, shuffle, verbose, live_plot)
+    _check_settings(epochs, batch_size, patience, early_stopping, shuffle, verbose, live_plot)
     loss_name, loss_fn, y = resolve_loss(loss, model, X, y)
     y_val = None if X_val is None else _prepare_targets(loss_name, model, X_val, y_val, "y_val")
     opt = _make_optimizer(optimizer, model, lr)
@@ -394,8 +400,8 @@ def check_Xy(X, y, xname="X", yname="y"):
 
 def _check_model(model, where):
     if not isinstance(model, Module):
-        raise TypeError(f"{where}: model must be a trisep_nn Module (e.g. nn.MLP), got "
-                        f"{describe(model)}")
+        raise InvalidArgumentError(f"{where}: model must be a trisep_nn Module (e.g. nn.MLP), "
+                                   f"got {describe(model)}")
 
 
 def _fit_data(model, X, y, X_val, y_val, validation_fraction, random_state):
@@ -414,14 +420,16 @@ def _fit_data(model, X, y, X_val, y_val, validation_fraction, random_state):
     return X, y, X_val, y_val, rng
 
 
-def _check_settings(epochs, batch_size, early_stopping, shuffle, verbose, live_plot):
+def _check_settings(epochs, batch_size, patience, early_stopping, shuffle, verbose, live_plot):
     check_count(epochs, "epochs")
     check_count(batch_size, "batch_size")
+    check_count(patience, "patience")
     check_bool(early_stopping, "early_stopping")
     check_bool(shuffle, "shuffle")
     check_bool(live_plot, "live_plot")
     if not isinstance(verbose, (bool, int, np.integer)) or verbose < 0:
-        raise TypeError(f"verbose must be True, False or a number of epochs, got {verbose!r}")
+        raise InvalidArgumentError(f"verbose must be True, False or a number of epochs, got "
+                                   f"{verbose!r}")
 
 
 def _as_callbacks(callbacks):
@@ -429,8 +437,8 @@ def _as_callbacks(callbacks):
     if callbacks is None:
         return []
     if isinstance(callbacks, (Callback, str)) or not hasattr(callbacks, "__iter__"):
-        raise TypeError(f"callbacks must be a list of Callbacks or functions, got "
-                        f"{describe(callbacks)}")
+        raise InvalidArgumentError(f"callbacks must be a list of Callbacks or functions, got "
+                                   f"{describe(callbacks)}")
     out = []
     for cb in callbacks:
         if hasattr(cb, "on_epoch_end"):
@@ -438,8 +446,8 @@ def _as_callbacks(callbacks):
         elif callable(cb):
             out.append(_FunctionCallback(cb))
         else:
-            raise TypeError(f"callbacks: {describe(cb)} is neither a Callback nor a function "
-                            f"f(epoch, model, history)")
+            raise InvalidArgumentError(f"callbacks: {describe(cb)} is neither a Callback nor a "
+                                       f"function f(epoch, model, history)")
     return out
 
 

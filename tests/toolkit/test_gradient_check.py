@@ -76,3 +76,20 @@ def test_docstring_examples(name):
     module = importlib.import_module(f"trisep_nn.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("kwargs, name", [(dict(eps=0), "eps"), (dict(eps=-1e-6), "eps"),
+                                          (dict(atol=np.nan), "atol"), (dict(rtol=-1), "rtol"),
+                                          (dict(seed="a"), "seed"), (dict(names=["a"]), "names")])
+def test_gradcheck_arguments_are_checked_by_name(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        gradcheck(lambda a, b: a * b, 1.0, 2.0, **kwargs)
+
+
+def test_gradcheck_needs_a_function_and_a_point():
+    with pytest.raises(TypeError, match="f must be a function"):
+        gradcheck(3.0, 1.0)
+    with pytest.raises(TypeError, match="point"):
+        gradcheck(lambda a: a)
+    with pytest.raises(TypeError, match="input 0"):
+        gradcheck(lambda a: a, None)

@@ -184,3 +184,22 @@ def test_mse_against_finite_differences(data, shape, seed):
     y = data.draw(array(shape))
     check_op(mse, [p, y], seed)
     np.testing.assert_allclose(mse(p, y).data, np.mean((p - y) ** 2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", [mse, bce_with_logits])
+def test_mismatched_shapes_are_an_error_not_a_broadcast(loss):
+    # (3, 1) against (3,) broadcast to (3, 3) and gave a wrong number without a word
+    with pytest.raises(ValueError, match=r"\(3, 1\).*\(3,\).*reshape|flatten"):
+        loss(Tensor(np.zeros((3, 1))), np.zeros(3))
+    with pytest.raises(ValueError, match=r"\(3,\).*\(3, 1\)"):
+        loss(Tensor(np.zeros(3)), np.zeros((3, 1)))
+
+
+def test_the_losses_module_is_the_only_public_way_to_a_loss():
+    import trisep_nn
+
+    for module in (trisep_nn.tensor, trisep_nn.ops):
+        for name in ("mse", "bce_with_logits", "softmax_cross_entropy", "cross_entropy"):
+            assert not hasattr(module, name), f"{module.__name__}.{name} skips the checks"
+    with pytest.raises(TypeError, match="pred"):
+        mse(None, np.zeros(1))

@@ -414,8 +414,8 @@ def test_import_is_light():
     assert out.stdout.strip() == "[]"
 
 
-def test_relu_backward_in_place_only_when_the_gradient_is_its_own():
-    # relu may write into g when nothing else shares it; check the cases where it must not
+def test_relu_never_writes_into_a_gradient_it_does_not_own():
+    # the user's seed, a gradient kept by retain_grads, and a read-only broadcast view
     u = np.array([1.0, -2.0, 3.0])
     x = Tensor([-1.0, 2.0, 3.0], requires_grad=True)
     y = x.relu()
@@ -426,12 +426,133 @@ def test_relu_backward_in_place_only_when_the_gradient_is_its_own():
     x.zero_grad()
     h = x * 2.0
     r = h.relu()
-    out = (r * 3).sum() + r.sum()  # r's gradient is a sum: owned, so in place
+    out = (r * 3).sum() + r.sum()  # r's gradient is a sum of two paths
     out.backward(retain_grads=True)
-    np.testing.assert_array_equal(r.grad, [4.0, 4.0, 4.0])  # kept before the overwrite
+    np.testing.assert_array_equal(r.grad, [4.0, 4.0, 4.0])  # kept as it arrived
     np.testing.assert_array_equal(h.grad, [0.0, 4.0, 4.0])
     np.testing.assert_array_equal(x.grad, [0.0, 8.0, 8.0])
 
     z = Tensor([-1.0, 2.0], requires_grad=True)
     z.relu().sum().backward()  # sum hands relu a read-only broadcast view
     np.testing.assert_array_equal(z.grad, [0.0, 1.0])
+
+
+# --------------------------------------------------------------------------- #
+# PyTorch habits carry over (issue 14)                                         #
+# --------------------------------------------------------------------------- #
+def test_an_in_place_update_under_no_grad_changes_the_parameter_itself():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    same = w
+    with no_grad():
+        w -= 0.1 * w.grad   # PyTorch's manual SGD step
+        w *= 2.0
+        w += 1.0
+        w /= 4.0
+    assert w is same and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.data, ((np.array([1.0, 2.0]) * 0.8) * 2 + 1) / 4)
+    w.zero_grad()
+    (w * w).sum().backward()  # the parameter still works: a new graph, a new gradient
+    np.testing.assert_allclose(w.grad, 2 * w.data)
+
+
+def test_an_in_place_change_of_a_leaf_that_requires_grad_needs_no_grad():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w -= 0.1
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+def test_in_place_on_an_intermediate_result_records_a_new_node():
+    """`total += loss` in a loop builds the sum, as in PyTorch (here a new tensor)."""
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    total = 0
+    for k in range(3):
+        total += (w * k).sum()
+    h = w * 2.0
+    h += w
+    total = total + h.sum()
+    total.backward()
+    np.testing.assert_allclose(w.grad, [3.0 + 3.0, 3.0 + 3.0])
+
+
+def test_a_graph_that_used_a_tensor_changed_in_place_refuses_backward():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    x = Tensor([3.0, 4.0])
+    y = (w * x).sum()
+    x += 1.0  # no graph records x: changed in place; but y's gradient needs the old x
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+    z = (w * x).sum()  # a graph recorded after the change is fine
+    z.backward()
+    np.testing.assert_array_equal(w.grad, [4.0, 5.0])
+
+
+def test_in_place_with_a_wrong_shape_names_both_shapes():
+    x = Tensor(np.zeros(3))
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2, 3\)"):
+        x += np.ones((2, 3))
+
+
+def test_a_second_backward_through_the_same_graph_raises_like_pytorch():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    y = (w * w).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    np.testing.assert_allclose(w.grad, 2 * w.data)  # the refused walk added nothing
+    w.zero_grad()
+    y = (w * w).sum()
+    y.backward(retain_graph=True)
+    y.backward(retain_graph=True)
+    y.backward()  # the last walk may free it
+    np.testing.assert_allclose(w.grad, 3 * 2 * w.data)
+
+
+def test_comparisons_are_element_by_element_and_not_differentiable():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for result, expected in [(x == np.array([1.0, 0.0, 3.0]), [True, False, True]),
+                             (x != 2.0, [True, False, True]), (x < 2.0, [True, False, False]),
+                             (x <= 2.0, [True, True, False]),
+                             (x > Tensor(2.0), [False, False, True]),
+                             (x >= 2.0, [False, True, True]), (2.0 < x, [False, False, True])]:
+        assert type(result) is np.ndarray and result.dtype == bool
+        np.testing.assert_array_equal(result, expected)
+    np.testing.assert_array_equal(x[x > 1.5].data, [2.0, 3.0])  # a mask, as in PyTorch
+    assert len({x, x * 1}) == 2  # still hashed by identity: tensors are graph nodes
+
+
+def test_len_and_iteration_follow_pytorch():
+    with pytest.raises(TypeError, match="0-d"):
+        list(Tensor(3.0))
+    with pytest.raises(TypeError, match="0-d"):
+        len(Tensor(3.0))
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 2 and all(isinstance(r, Tensor) for r in rows)
+    sum(r.sum() * k for k, r in enumerate(rows)).backward()  # rows stay differentiable
+    np.testing.assert_array_equal(x.grad, [[0.0, 0.0], [1.0, 1.0]])
+
+
+def test_every_difference_from_pytorch_is_written_down_in_one_place():
+    doc = tnn.__doc__
+    for topic in ("float64", "axis=", "transpose", "Comparisons", "retain_graph",
+                  "no_grad()", "changed in place", "x ** y", "NaN", "in_features", "twice"):
+        assert topic in doc, f"help(trisep_nn) does not mention {topic!r}"
+    assert "help(trisep_nn)" in tnn.tensor.__doc__  # the engine points there
+
+
+def test_none_is_refused_not_turned_into_nan():
+    for make in (lambda: Tensor(None), lambda: Tensor(1.0) + None, lambda: tnn.grad(
+            lambda x: x.sum())(None), lambda: tnn.jacobian_forward(lambda x: x, None),
+            lambda: tnn.nn.Tanh()(None)):
+        with pytest.raises(TypeError, match="NoneType|None"):
+            make()
+
+
+def test_transpose_with_axes_that_do_not_fit_names_them():
+    with pytest.raises(ValueError, match=r"axes \(0,\)"):
+        Tensor(2.0).transpose(0)
+    with pytest.raises(ValueError, match="permutation"):
+        Tensor(np.ones((2, 3))).transpose(0, 0)
+    assert Tensor(np.ones((2, 3))).transpose(1, 0).shape == (3, 2)

@@ -231,6 +231,15 @@ def test_notebook_progress_updates_one_display_in_place(monkeypatch):
     (dict(optimizer="rmsprop"), "optimizer must be"),
     (dict(y=np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]), loss="bce"), r"\[0, 1\]"),
     (dict(y=np.linspace(0, 1, 10), loss="cross_entropy"), "integers"),
+    (dict(patience=None), "patience"),
+    (dict(patience=0), "patience"),
+    (dict(patience=-2, early_stopping=True), "patience"),
+    (dict(min_delta=-0.1), "min_delta"),
+    (dict(validation_fraction="a"), "validation_fraction"),
+    (dict(early_stopping="yes"), "early_stopping"),
+    (dict(callbacks=3), "callbacks"),
+    (dict(callbacks=[3]), "callbacks"),
+    (dict(random_state="seed"), "random_state"),
 ])
 def test_bad_input_is_a_value_error_naming_the_problem(kwargs, message):
     args = dict(X=np.zeros((10, 2)), y=np.array([0, 1] * 5), epochs=1)
@@ -296,3 +305,46 @@ def test_toolkit_modules_import_no_heavy_libraries():
             "if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_custom_loss_must_return_a_one_element_tensor():
+    X, y = moons(40)
+    for bad in (lambda out, yb: 0.5, lambda out, yb: out.sum(axis=1)):
+        with pytest.raises(TypeError, match="loss must return a one-element Tensor"):
+            fit(MLP([2, 4, 1], random_state=0), X, y, loss=bad, epochs=1)
+
+
+def test_no_callbacks_may_be_written_as_none():
+    X, y = moons(40)
+    h = fit(MLP([2, 4, 1], random_state=0), X, y, epochs=2, callbacks=None)
+    assert h["epoch"] == [1, 2]
+
+
+@pytest.mark.parametrize("function", [predict, fit, evaluate])
+def test_a_missing_model_is_named(function):
+    X, y = moons(20)
+    args = (None, X) if function is predict else (None, X, y)
+    with pytest.raises(TypeError, match="model must be a trisep_nn Module"):
+        function(*args)
+
+
+def test_early_stopping_callback_alone():
+    """EarlyStopping as fit and the estimators use it: a real improvement resets the
+    wait; the best value (and its weights) is the lowest, even if below min_delta."""
+    stopper = train.EarlyStopping("val_loss", patience=2, min_delta=0.5,
+                                  restore_best_weights=False)
+    stopper.on_train_begin(None, None)
+    stops = [stopper.on_epoch_end(epoch, None, {"val_loss": [value]})
+             for epoch, value in enumerate([3.0, 2.0, 1.8, 1.7], start=1)]
+    assert stops == [False, False, False, True]  # 1.8 and 1.7: better, not by 0.5
+    assert stopper.best == 1.7 and stopper.best_epoch == 4 and stopper.values[0] == 3.0
+    scores = train.EarlyStopping(lambda model: model, mode="max", patience=1,
+                                 restore_best_weights=False)
+    scores.on_train_begin(None, None)
+    assert [scores.on_epoch_end(e, v, None) for e, v in enumerate([0.6, 0.5], 1)] == [False,
+                                                                                     True]
+    assert scores.best == 0.6 and scores.best_epoch == 1  # higher is better
+    for bad in (dict(monitor="accuracy_score"), dict(mode="up"), dict(patience=0),
+                dict(min_delta=-1)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            train.EarlyStopping(**bad)
