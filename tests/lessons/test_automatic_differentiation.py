@@ -13,9 +13,9 @@ import pytest
 
 from trisep_nn import checks as ca
 from trisep_nn import widgets as wa  # noqa: E402
-from trisep_nn.engine import Tensor
 from trisep_nn.lessons.automatic_differentiation import differentiation as dff
 from trisep_nn.lessons.automatic_differentiation import forward_reverse_mode as frm
+from trisep_nn.tensor import Tensor
 
 
 def test_central_difference(verdict):

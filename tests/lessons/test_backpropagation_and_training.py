@@ -11,9 +11,9 @@ import pytest
 
 from trisep_nn import data  # noqa: E402
 from trisep_nn import widgets as wt  # noqa: E402
-from trisep_nn.engine import Tensor
 from trisep_nn.lessons import backpropagation_and_training as bp
 from trisep_nn.lessons.backpropagation_and_training import checks as ct
+from trisep_nn.tensor import Tensor
 
 
 def _grad_w(X, y, U, w):

@@ -24,7 +24,7 @@ small networks quickly (full-batch L-BFGS on the engine's gradients).
 import numpy as np
 
 from trisep_nn import losses
-from trisep_nn.engine import Tensor, no_grad
+from trisep_nn.tensor import Tensor, no_grad
 
 __all__ = [
     "count_parameters",
