@@ -53,10 +53,15 @@ def draw_trace(ax, program, inputs, step=None, wrt="a"):
     ys = [p[1] for p in pos.values()]
     for name, _op, args in program:  # edges, drawn first so the nodes sit on top
         for arg in args:
-            lit = arg in adjoint  # arg's adjoint was pulled back through this edge
+            # forward mode: value and tangent travel arg → user; reverse mode: the
+            # adjoint travels user → arg, so the arrows turn round
+            if phase == "forward":
+                start, end, lit, color = pos[arg], pos[name], name in tangent, _FORWARD
+            else:
+                start, end, lit, color = pos[name], pos[arg], arg in adjoint, _REVERSE
             ax.add_patch(FancyArrowPatch(
-                pos[arg], pos[name], arrowstyle="-|>", mutation_scale=14, lw=1.5,
-                shrinkA=21, shrinkB=21, color=_REVERSE if lit else "0.45", zorder=1))
+                start, end, arrowstyle="-|>", mutation_scale=14, lw=1.5,
+                shrinkA=21, shrinkB=21, color=color if lit else "0.45", zorder=1))
     values = {s["node"]: s["value"] for s in forward}
     for name, op, _args in program:
         x, y = pos[name]
