@@ -74,3 +74,9 @@ def test_no_module_imports_a_private_name_of_another():
              for p in sorted(PACKAGE.rglob("*.py"))}
     found = {path: names for path, names in found.items() if names}
     assert not found, f"give these a public name, or keep them in their module: {found}"
+
+
+def test_contributing_maps_every_notebook_to_its_lesson_folder():
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    for number, lesson in LESSONS.items():
+        assert f"| {number:02d} | `{lesson}/` |" in text, f"CONTRIBUTING.md has no row for {lesson}"
