@@ -32,6 +32,15 @@ def _close(a, b):
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-7, atol=1e-10)
 
 
+def _diagnose(got, slips, what):
+    """Say which of the named slips ``got`` is, if any; True when one matched."""
+    for wrong, message in slips:
+        if _close(got, wrong):
+            say(WRONG, f"{what}: {message}.")
+            return True
+    return False
+
+
 def check_grad_w(fn):
     """Exercise 7.1: ``fn(X, y, U, w)`` should return ``∂L/∂w = Σ_i (p_i − y_i) σ(U x_i)``
     for the summed cross-entropy of the lecture (shape ``(d,)``)."""
@@ -42,13 +51,21 @@ def check_grad_w(fn):
     expected = loss_and_gradients(X, y, U, w)[1]["w"]
     c = forward(X, U, w)
     per_sample = (c["p"] - y)[:, None] * c["Phi"]
-    if got.shape == per_sample.shape and _close(got, per_sample):
-        say(WRONG, "grad_w: one row per sample, shape (n, d): the gradient of L sums these "
-                    "rows over the samples i.")
-        return False
-    if _close(got, slide_gradient_w(X, y, U, w)):
-        say(WRONG, "grad_w: this is the formula as printed on the slide, whose y-term has the "
-                    "wrong sign: ∂L/∂h_i = −y_i(1 − p_i) + (1 − y_i)p_i = p_i − y_i.")
+    slips = (
+        (per_sample, "one row per sample, shape (n, d): the gradient of L sums these rows "
+                     "over the samples i"),
+        (slide_gradient_w(X, y, U, w), "this is the formula as printed on the slide, whose "
+                                       "y-term has the wrong sign: ∂L/∂h_i = −y_i(1 − p_i) "
+                                       "+ (1 − y_i)p_i = p_i − y_i"),
+        (expected / len(y), f"divided by n = {len(y)}: that is the gradient of the MEAN "
+                            "cross-entropy; L here is the sum over the samples"),
+        (c["Phi"].T @ ((c["p"] - y) * c["p"] * (1 - c["p"])),
+         "an extra factor p(1 − p): the output sigmoid's slope has already cancelled "
+         "against the log, ∂L/∂h_i = p_i − y_i"),
+        (c["Phi"].T @ (c["h"] - y), "h_i − y_i uses the logit h; the error signal is "
+                                    "p_i − y_i with p_i = σ(h_i)"),
+    )
+    if _diagnose(got, slips, "grad_w"):
         return False
     return check_array(got, expected, "grad_w (∂L/∂w)", rtol=1e-7, atol=1e-10)
 
@@ -62,15 +79,20 @@ def check_grad_U(fn):
     X, y, U, w = _problem()
     expected = loss_and_gradients(X, y, U, w)[1]["U"]
     c = forward(X, U, w)
-    delta = (c["p"] - y)[:, None]
-    no_sigma_prime = (delta * w).T @ X
-    no_w = (delta * c["Phi"] * (1 - c["Phi"])).T @ X
-    if _close(got, no_sigma_prime):
-        say(WRONG, "grad_U: the factor σ'(u_jᵀx_i) = φ_ij(1 − φ_ij) is missing (the "
-                    "derivative of the hidden unit's sigmoid).")
-        return False
-    if _close(got, no_w):
-        say(WRONG, "grad_U: the factor w_j is missing (∂h/∂φ_j = w_j).")
+    delta, Phi = (c["p"] - y)[:, None], c["Phi"]
+    slips = (
+        ((delta * w).T @ X, "the factor σ'(u_jᵀx_i) = φ_ij(1 − φ_ij) is missing (the "
+                            "derivative of the hidden unit's sigmoid)"),
+        ((delta * w * Phi).T @ X, "this multiplies by φ_ij = σ(u_jᵀx_i), the unit's output; "
+                                  "the chain rule needs its slope σ' = φ_ij(1 − φ_ij)"),
+        ((delta * w * (1 - Phi)).T @ X, "only the factor (1 − φ_ij) of σ' = φ_ij(1 − φ_ij)"),
+        ((delta * Phi * (1 - Phi)).T @ X, "the factor w_j is missing (∂h/∂φ_j = w_j)"),
+        (expected / len(y), f"divided by n = {len(y)}: that is the gradient of the MEAN "
+                            "cross-entropy; L here is the sum over the samples"),
+        ((delta * w * c["A"] * (1 - c["A"])).T @ X,
+         "σ'(a) = σ(a)(1 − σ(a)) needs σ(a) = φ; a(1 − a) uses the pre-activation itself"),
+    )
+    if _diagnose(got, slips, "grad_U"):
         return False
     return check_array(got, expected, "grad_U (∂L/∂U)", rtol=1e-7, atol=1e-10)
 
