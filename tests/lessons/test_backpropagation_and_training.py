@@ -173,3 +173,67 @@ def test_batch_size_explorer_refits():
     per_update = e.figure.axes[1].get_lines()[1]  # training curve against the number of updates
     np.testing.assert_allclose(per_update.get_xdata(), np.arange(1, 6) * 10)
     np.testing.assert_allclose(per_update.get_ydata(), e.state["history"]["train_loss"][1:])
+
+
+def _loop_with(**slip):
+    def train_loop(X, y, U, w, lr, num_epochs, batch_size, seed):
+        return ct.reference_losses(X, y, U, w, lr, num_epochs, batch_size, seed, **slip)
+    return train_loop
+
+
+def test_training_loop_accepts_the_reference_and_a_list(verdict):
+    ok, out = verdict(ct.check_training_loop, _loop_with())
+    assert ok and "1e-10" in out
+    ok, _ = verdict(ct.check_training_loop, lambda *a: list(_loop_with()(*a)))
+    assert ok
+
+
+@pytest.mark.parametrize("slip, named", [
+    ({"shuffle": "none"}, "never shuffled"),
+    ({"shuffle": "once"}, "shuffled once"),
+    ({"zero_grad": False}, "never zeroed"),
+    ({"sign": -1.0}, "uphill"),
+    ({"reduction": "sum"}, "summed"),
+    ({"drop_last": True}, "smaller mini-batch"),
+])
+def test_training_loop_names_the_slip(verdict, slip, named):
+    ok, out = verdict(ct.check_training_loop, _loop_with(**slip))
+    assert not ok and named in out, out
+
+
+def test_training_loop_other_wrong_answers(verdict):
+    ok, out = verdict(ct.check_training_loop, lambda *a: _loop_with()(*a)[::4])
+    assert not ok and "one per epoch" in out
+    ok, out = verdict(ct.check_training_loop, lambda *a: _loop_with()(*a) * 1.01)
+    assert not ok and "first loss is already different" in out
+    ok, out = verdict(ct.check_training_loop, lambda X, y, U, w, lr, *rest: _loop_with()(
+        X, y, U, w, 2 * lr, *rest))
+    assert not ok and "look at the update" in out
+    ok, out = verdict(ct.check_training_loop, lambda *a: None)
+    assert not ok and "returned None" in out
+
+
+@pytest.mark.skipif(not ct.engine_updates_in_place(),
+                    reason="needs in-place tensor updates under no_grad (issue 14, engine)")
+def test_training_loop_written_with_tensors_passes(verdict):
+    from trisep_nn import no_grad
+
+    def train_loop(X, y, U, w, lr, num_epochs, batch_size, seed):
+        rng = np.random.default_rng(seed)
+        U, w = Tensor(U.copy(), requires_grad=True), Tensor(w.copy(), requires_grad=True)
+        losses = []
+        for _ in range(num_epochs):
+            order = rng.permutation(len(y))
+            for start in range(0, len(y), batch_size):
+                rows = order[start:start + batch_size]
+                p = ((X[rows] @ U.T).sigmoid() @ w).sigmoid()
+                loss = -(y[rows] * p.log() + (1 - y[rows]) * (1 - p).log()).mean()
+                loss.backward()
+                with no_grad():
+                    U -= lr * U.grad
+                    w -= lr * w.grad
+                U.grad = w.grad = None
+                losses.append(loss.item())
+        return losses
+
+    assert verdict(ct.check_training_loop, train_loop)[0]
