@@ -102,84 +102,95 @@ def check_value_exp(Value):
     ``(x * 3).exp()`` (the chain must continue through ``x * 3``, so ``out``
     has to remember its parent) and ``x.exp() + x.exp()`` (``+=``, not ``=``).
     """
-    if not_answered(Value, "Value"):
+    if not_answered(Value, "Value") or not _exp_value_right(Value):
         return False
-    x0, y0 = 0.5, 2.5
-    e = math.exp(x0)
-    try:
-        out = Value(x0).exp()
-    except Exception as error:
-        say(WRONG, f"Value(0.5).exp() raised {type(error).__name__}: {error}")
-        return False
-    if out is None:
-        say(TODO, "Value.exp returned None: finish writing it (return the new Value).")
-        return False
-    if not math.isclose(float(out.data), e, rel_tol=1e-12):
-        say(WRONG, f"Value(0.5).exp().data is {out.data!r}; expected e^0.5 = {e:.6f}.")
-        return False
-
-    grads = _exp_gradient(Value, lambda V: _times(V, x0, y0), "(x.exp() * y).backward()")
-    if grads is None:
-        return False
-    gx, expected = grads[0], y0 * e
-    if not math.isclose(gx, expected, rel_tol=1e-9):
-        diagnoses = (
-            (e, "the upstream gradient is missing: the chain rule multiplies the local "
-                "derivative exp(x) by out.grad (here y = 2.5), self.grad += out.data * "
-                "out.grad"),
-            (y0, "the local derivative exp(x) is missing: self.grad += out.data * out.grad"),
-            (y0 * x0, "the local derivative of exp(x) is exp(x) itself (out.data), not x"),
-            (0.0, "x.grad is still 0: attach the backward function to the output "
-                  "(out._backward = _backward) and let it add into self.grad"),
-        )
-        for wrong, message in diagnoses:
-            if math.isclose(gx, wrong, rel_tol=1e-9, abs_tol=1e-12):
-                say(WRONG, f"x.exp() * y with x = 0.5, y = 2.5: x.grad = {gx:.6g}, expected "
-                            f"y·e^x = {expected:.6g}: {message}.")
-                return False
-        say(WRONG, f"x.exp() * y with x = 0.5, y = 2.5: x.grad = {gx:.6g}, expected "
-                    f"y·e^x = {expected:.6g}.")
-        return False
-
-    grads = _exp_gradient(Value, lambda V: _inner(V, x0), "((x * 3).exp()).backward()")
-    if grads is None:
-        return False
-    expected = 3 * math.exp(3 * x0)
-    if not math.isclose(grads[0], expected, rel_tol=1e-9):
-        if grads[0] == 0:
-            say(WRONG, "(x * 3).exp(): x.grad = 0, the gradient stops at exp. The new Value "
-                        "must remember its parent, Value(math.exp(self.data), (self,)), so "
-                        "that backward() continues through x * 3 to x.")
-        else:
-            say(WRONG, f"(x * 3).exp() at x = 0.5: x.grad = {grads[0]:.6g}, expected "
-                        f"3·e^(3x) = {expected:.6g}.")
-        return False
-
-    grads = _exp_gradient(Value, lambda V: _twice(V, x0), "(x.exp() + x.exp()).backward()")
-    if grads is None:
-        return False
-    if math.isclose(grads[0], e, rel_tol=1e-9):
-        say(WRONG, "x.exp() + x.exp() gives x.grad = e^0.5 instead of 2·e^0.5: the backward "
-                    "must ADD into x.grad (+=), not assign (=).")
-        return False
-    if not math.isclose(grads[0], 2 * e, rel_tol=1e-9):
-        say(WRONG, f"x.exp() + x.exp(): x.grad = {grads[0]}, expected 2·e^0.5 = {2 * e}.")
-        return False
+    for build, what, judge in ((_times, "(x.exp() * y).backward()", _judge_upstream),
+                               (_inner, "((x * 3).exp()).backward()", _judge_chain),
+                               (_twice, "(x.exp() + x.exp()).backward()", _judge_twice)):
+        grads = _exp_gradient(Value, build, what)
+        if grads is None or not judge(grads[0]):
+            return False
     say(OK, "Value.exp: values and gradients correct, with upstream gradients other than 1, "
              "inside a longer chain, and accumulating over two uses.")
     return True
 
 
-def _times(Value, x0, y0):
-    x, y = Value(x0), Value(y0)
+_X0, _Y0 = 0.5, 2.5  # x and the upstream factor y of the checks below
+_E = math.exp(_X0)
+
+
+def _exp_value_right(Value):
+    try:
+        out = Value(_X0).exp()
+    except Exception as error:  # the student's code: report, never raise
+        say(WRONG, f"Value(0.5).exp() raised {type(error).__name__}: {error}")
+        return False
+    if out is None:
+        say(TODO, "Value.exp returned None: finish writing it (return the new Value).")
+        return False
+    if not math.isclose(float(out.data), _E, rel_tol=1e-12):
+        say(WRONG, f"Value(0.5).exp().data is {out.data!r}; expected e^0.5 = {_E:.6f}.")
+        return False
+    return True
+
+
+def _judge_upstream(gx):
+    """x.exp() * y: x.grad must be y·e^x; say which slip gave anything else."""
+    expected = _Y0 * _E
+    if math.isclose(gx, expected, rel_tol=1e-9):
+        return True
+    diagnoses = (
+        (_E, "the upstream gradient is missing: the chain rule multiplies the local derivative "
+             "exp(x) by out.grad (here y = 2.5), self.grad += out.data * out.grad"),
+        (_Y0, "the local derivative exp(x) is missing: self.grad += out.data * out.grad"),
+        (_Y0 * _X0, "the local derivative of exp(x) is exp(x) itself (out.data), not x"),
+        (0.0, "x.grad is still 0: attach the backward function to the output "
+              "(out._backward = _backward) and let it add into self.grad"),
+    )
+    slip = next((m for wrong, m in diagnoses if math.isclose(gx, wrong, rel_tol=1e-9,
+                                                              abs_tol=1e-12)), None)
+    say(WRONG, f"x.exp() * y with x = 0.5, y = 2.5: x.grad = {gx:.6g}, expected "
+                f"y·e^x = {expected:.6g}" + (f": {slip}." if slip else "."))
+    return False
+
+
+def _judge_chain(gx):
+    """(x * 3).exp(): x.grad must be 3·e^(3x); 0 means the chain stopped at exp."""
+    expected = 3 * math.exp(3 * _X0)
+    if math.isclose(gx, expected, rel_tol=1e-9):
+        return True
+    if gx == 0:
+        say(WRONG, "(x * 3).exp(): x.grad = 0, the gradient stops at exp. The new Value "
+                    "must remember its parent, Value(math.exp(self.data), (self,)), so "
+                    "that backward() continues through x * 3 to x.")
+    else:
+        say(WRONG, f"(x * 3).exp() at x = 0.5: x.grad = {gx:.6g}, expected "
+                    f"3·e^(3x) = {expected:.6g}.")
+    return False
+
+
+def _judge_twice(gx):
+    """x.exp() + x.exp(): x.grad must be 2·e^x; e^x alone means = instead of +=."""
+    if math.isclose(gx, 2 * _E, rel_tol=1e-9):
+        return True
+    if math.isclose(gx, _E, rel_tol=1e-9):
+        say(WRONG, "x.exp() + x.exp() gives x.grad = e^0.5 instead of 2·e^0.5: the backward "
+                    "must ADD into x.grad (+=), not assign (=).")
+    else:
+        say(WRONG, f"x.exp() + x.exp(): x.grad = {gx}, expected 2·e^0.5 = {2 * _E}.")
+    return False
+
+
+def _times(Value):
+    x, y = Value(_X0), Value(_Y0)
     return x.exp() * y, (x, y)
 
 
-def _inner(Value, x0):
-    x = Value(x0)
+def _inner(Value):
+    x = Value(_X0)
     return (x * Value(3.0)).exp(), (x,)
 
 
-def _twice(Value, x0):
-    x = Value(x0)
+def _twice(Value):
+    x = Value(_X0)
     return x.exp() + x.exp(), (x,)

@@ -153,29 +153,9 @@ def batch_size_explorer(X, y, X_val=None, y_val=None, n_hidden=10, num_epochs=20
     state, parts = {}, {}
     epochs = np.arange(num_epochs + 1)
 
-    def build(fig):
-        ax_epoch, ax_steps = fig.subplots(1, 2, sharey=True)
-        for ax, first in ((ax_epoch, 0), (ax_steps, 1)):  # a log axis has no update 0
-            ax.plot(epochs[first:], full["train_loss"][first:], color="0.6",
-                    label=f"full batch ({n})")
-            parts[ax, "train"] = ax.plot(epochs, epochs * np.nan, "C0", lw=2,
-                                         label="training")[0]
-            if Xv is not None:
-                parts[ax, "val"] = ax.plot(epochs, epochs * np.nan, "C1", lw=1.5,
-                                           label="validation")[0]
-        top = max(max(r["train_loss"].max() for r in runs.values()), full["train_loss"].max())
-        ax_epoch.set(xlabel="epoch (one pass over the training set)",
-                     ylabel="mean cross-entropy", ylim=(0, 1.05 * top))
-        ax_steps.set(xlabel="number of updates (log scale)", xscale="log",
-                     xlim=(0.8, num_epochs * n * 1.2))
-        ax_epoch.legend(loc="lower left", fontsize=8)
-        _few_ticks(ax_epoch)
-        _few_log_ticks(ax_steps.xaxis)
-        parts["axes"] = ax_epoch, ax_steps
-
     def draw(fig, batch_size):
         if not fig.axes:
-            build(fig)
+            parts.update(_build_batch_figure(fig, epochs, full, runs, Xv is not None))
         history = state["history"] = runs[batch_size]
         per_epoch = int(np.ceil(n / batch_size))
         ax_epoch, ax_steps = parts["axes"]
@@ -196,3 +176,29 @@ def batch_size_explorer(X, y, X_val=None, y_val=None, n_hidden=10, num_epochs=20
     return Explorer(draw, {"batch_size": control}, figsize=(10, 4),
                     title=f"Mini-batches: {num_epochs} epochs at η = {lr:g}", state=state,
                     clear=False)
+
+
+def _build_batch_figure(fig, epochs, full, runs, with_validation):
+    """The two panels of :func:`batch_size_explorer` with the full-batch reference
+    and empty curves for the runs; the limits fit every run, so they never change."""
+    n = max(runs)  # the batch sizes run up to the whole training set
+    num_epochs = len(epochs) - 1
+    parts = {}
+    ax_epoch, ax_steps = fig.subplots(1, 2, sharey=True)
+    for ax, first in ((ax_epoch, 0), (ax_steps, 1)):  # a log axis has no update 0
+        ax.plot(epochs[first:], full["train_loss"][first:], color="0.6",
+                label=f"full batch ({n})")
+        parts[ax, "train"] = ax.plot(epochs, epochs * np.nan, "C0", lw=2, label="training")[0]
+        if with_validation:
+            parts[ax, "val"] = ax.plot(epochs, epochs * np.nan, "C1", lw=1.5,
+                                       label="validation")[0]
+    top = max(max(r["train_loss"].max() for r in runs.values()), full["train_loss"].max())
+    ax_epoch.set(xlabel="epoch (one pass over the training set)",
+                 ylabel="mean cross-entropy", ylim=(0, 1.05 * top))
+    ax_steps.set(xlabel="number of updates (log scale)", xscale="log",
+                 xlim=(0.8, num_epochs * n * 1.2))
+    ax_epoch.legend(loc="lower left", fontsize=8)
+    _few_ticks(ax_epoch)
+    _few_log_ticks(ax_steps.xaxis)
+    parts["axes"] = ax_epoch, ax_steps
+    return parts
