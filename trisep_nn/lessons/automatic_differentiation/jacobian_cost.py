@@ -43,12 +43,18 @@ def layered_function(n, m, width=32, depth=2, random_state=0):
     return f
 
 
-def time_jacobian(f, x, mode, repeats=3):
+def time_jacobian(f, x, mode, repeats=3, min_seconds=0.02, max_repeats=200):
     """``(seconds, evaluations)`` for the Jacobian of ``f`` at ``x`` by ``mode``
-    ("forward" or "reverse"): the best wall-clock time of ``repeats`` runs, and
-    how many times one run evaluated ``f`` (counted, not assumed: forward mode
-    runs ``f`` once per input with a tangent, reverse mode once, then sweeps
-    back once per output)."""
+    ("forward" or "reverse"): the best wall-clock time of at least ``repeats``
+    runs, and how many times one run evaluated ``f`` (counted, not assumed:
+    forward mode runs ``f`` once per input with a tangent, reverse mode once,
+    then sweeps back once per output).
+
+    A cheap Jacobian (a tenth of a millisecond) is run again until
+    ``min_seconds`` have passed (at most ``max_repeats`` times): on a busy
+    machine the best of three such short runs can still be hit by another
+    process, the best of a hundred hardly ever.
+    """
     from trisep_nn.autodiff import jacobian_forward, jacobian_reverse
 
     jacobian = {"forward": jacobian_forward, "reverse": jacobian_reverse}[mode]
@@ -58,12 +64,13 @@ def time_jacobian(f, x, mode, repeats=3):
         calls.append(1)
         return f(x)
 
-    best = np.inf
-    for _ in range(int(repeats)):
+    best, spent, runs = np.inf, 0.0, 0
+    while runs < int(repeats) or (spent < min_seconds and runs < max_repeats):
         calls.clear()
         start = time.perf_counter()
         jacobian(counted, x)
-        best = min(best, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        best, spent, runs = min(best, elapsed), spent + elapsed, runs + 1
     return best, len(calls)
 
 
