@@ -14,7 +14,13 @@ import functools
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullLocator,
+    ScalarFormatter,
+)
 
 from trisep_nn.explorer import Explorer, dropdown, slider
 from trisep_nn.lessons.vanishing_gradients import (
@@ -34,6 +40,16 @@ _MAX_DEPTH = 12
 # layout for every setting
 _DECADES = FuncFormatter(
     lambda v, pos: f"1e{round(np.log10(v))}".replace("-", "−").rjust(5, _FIGURE_SPACE))
+
+
+
+class _PaddedFormatter(ScalarFormatter):
+    """Tick labels padded to one width, so that the explorer can reuse its layout
+    when the scale changes (0.1 vs 0.05): a new layout costs as much as a picture."""
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).rjust(4, _FIGURE_SPACE)
+
 
 _KINDS = {
     "backpropagated ∂L/∂z": ("gradients", "gradient_std"),
@@ -96,6 +112,7 @@ def _build(fig):
                          fontsize=8, color="0.3")
     ax_hist.set(xscale="log", ylabel="fraction per bin (curve: layer)")
     ax_hist.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+    ax_hist.yaxis.set_major_formatter(_PaddedFormatter())
     ax_hist.xaxis.set_major_formatter(_DECADES)
     ax_hist.xaxis.set_minor_locator(NullLocator())
     measured = ax_std.semilogy([], [], "o-", color="C0", label="measured")[0]
