@@ -213,8 +213,6 @@ def test_training_loop_other_wrong_answers(verdict):
     assert not ok and "returned None" in out
 
 
-@pytest.mark.skipif(not ct.engine_updates_in_place(),
-                    reason="needs in-place tensor updates under no_grad (issue 14, engine)")
 def test_training_loop_written_with_tensors_passes(verdict):
     from trisep_nn import no_grad
 
