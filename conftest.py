@@ -1,13 +1,20 @@
 """Project-wide pytest set-up.
 
-Every notebook is executed by nbval (see pyproject.toml). Here we time each
-notebook from its first cell to its last, print the times at the end, and add
-one test per notebook, ``<notebook>::run-time budget``, that fails with the
-notebook's name and time when it takes longer than its budget.
+Every notebook is executed by nbval (see pyproject.toml). Here we
+
+- fail a notebook cell that writes anything to stderr (a warning, a stray
+  message): nbval's lax mode compares no outputs, so it would pass them;
+- time each notebook from its first cell to its last, print the times at the
+  end and write them to ``build/notebook_times.json``, and add one test per
+  notebook, ``<notebook>::run-time budget``, that fails with the notebook's
+  name and time when it takes longer than its budget.
 """
 
+import json
 import os
+import platform
 import time
+from pathlib import Path
 
 # The tests run several processes at once on small machines (pytest, notebook
 # kernels, JupyterLab, a browser). OpenBLAS's worker threads then spin against
@@ -20,6 +27,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import pytest  # noqa: E402
 
 NOTEBOOK_BUDGET_S = float(os.environ.get("TRISEP_NOTEBOOK_BUDGET_S", 60))
+# Where the measured times go (tests that run pytest on a notebook point it elsewhere).
+NOTEBOOK_TIMES = Path(os.environ.get(
+    "TRISEP_NOTEBOOK_TIMES", Path(__file__).resolve().parent / "build" / "notebook_times.json"))
 
 _elapsed = {}  # notebook path -> seconds spent in its cells (kernel start included)
 
@@ -77,9 +87,46 @@ def pytest_runtest_protocol(item, nextitem):
         _elapsed[notebook] = _elapsed.get(notebook, 0.0) + time.perf_counter() - start
 
 
-def pytest_terminal_summary(terminalreporter):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A notebook cell passes only if it wrote nothing to stderr. nbval keeps the
+    outputs the cell produced in ``item.test_outputs``; look at them after it ran."""
+    result = yield
+    outputs = getattr(item, "test_outputs", None) or []
+    stderr = "".join(o.get("text", "") for o in outputs
+                     if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    if stderr:
+        raise AssertionError(
+            f"{item.name} wrote to stderr (a clean run of a notebook prints no warning and "
+            f"nothing on stderr; fix the cause, don't silence it):\n{stderr[:3000]}"
+        )
+    return result
+
+
+def _write_times(config):
+    """build/notebook_times.json: seconds per notebook, with the machine they ran on."""
+    if not _elapsed or hasattr(config, "workerinput"):
+        return
+    record = {
+        "budget_s": NOTEBOOK_BUDGET_S,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "measured": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg")
+        else None,
+        "seconds": {os.path.basename(nb): round(s, 2) for nb, s in sorted(_elapsed.items())},
+    }
+    try:
+        NOTEBOOK_TIMES.parent.mkdir(parents=True, exist_ok=True)
+        NOTEBOOK_TIMES.write_text(json.dumps(record, indent=2) + "\n")
+    except OSError:  # a read-only checkout: the times are still printed
+        pass
+
+
+def pytest_terminal_summary(terminalreporter, config):
     if not _elapsed:
         return
+    _write_times(config)
     terminalreporter.section("notebook run times")
     for notebook, seconds in sorted(_elapsed.items()):
         flag = "  OVER BUDGET" if seconds > NOTEBOOK_BUDGET_S else ""
