@@ -31,10 +31,12 @@ def test_over_budget_notebook_fails_with_name_and_time(tmp_path):
     assert result.returncode == 1, result.stdout[-2000:]
     assert "00_start_here.ipynb took" in result.stdout
     assert "over its 0 s budget" in result.stdout
+    assert "of kernel CPU time" in result.stdout  # a busy machine cannot fail it by chance
     assert "OVER BUDGET" in result.stdout
     recorded = json.loads(times.read_text())
     assert recorded["cpus"] == os.cpu_count()
     assert recorded["seconds"]["00_start_here.ipynb"] > 0
+    assert 0 < recorded["kernel_cpu_seconds"]["00_start_here.ipynb"]
 
 
 @pytest.fixture
