@@ -706,7 +706,8 @@ def test_notebook_runs_in_jupyterlab(notebook, lab, tab):
     try:
         phases = _check_notebook(tab.page, lab, notebook_path)
     except AssertionError as error:
-        raise AssertionError(f"{notebook.name}: {error}{tab.hint()}") from None
+        where = "" if str(error).startswith(notebook.name) else f"{notebook.name}: "
+        raise AssertionError(f"{where}{error}{tab.hint()}") from None
     except Exception as error:  # a browser or server failure: the first error, as it was
         raise AssertionError(
             f"{notebook.name}: {type(error).__name__}: {error}{tab.hint()}") from error
