@@ -171,6 +171,17 @@ def chromium():
         playwright.stop()
 
 
+def test_a_dead_browser_is_relaunched(chromium):
+    """A browser that died (here: closed under the fixture's feet) is replaced for the
+    next test instead of failing it."""
+    first = chromium.get()
+    first.close()
+    assert not first.is_connected()
+    second = chromium.get()
+    assert second is not first and second.is_connected()
+    second.new_context().close()  # usable
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
