@@ -58,7 +58,7 @@ def test_minimum_python_agrees_everywhere():
     import tomllib
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     minimum = ".".join(map(str, doctor.MIN_PYTHON))
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     assert pyproject["project"]["requires-python"] == f">={minimum}"
