@@ -90,9 +90,11 @@ def custom_op(data, parents, backward, jvp=None, op_name="custom"):
         >>> cube.sum().backward(); x.grad
         array([ 3., 12.])
     """
+    if not isinstance(parents, (tuple, list)) or not all(isinstance(p, Tensor) for p in parents):
+        raise TypeError(f"custom_op: parents must be a tuple of Tensors, got {describe(parents)}")
     parents = tuple(parents)
-    if not all(isinstance(p, Tensor) for p in parents) or not callable(backward):
-        raise TypeError("custom_op: parents must be Tensors and backward a function")
+    if not callable(backward):
+        raise TypeError(f"custom_op: backward must be a function, got {describe(backward)}")
     op = Op(op_name, op_name, forward=None, vjp=None, jvp=None)
     out = Tensor.record(op, as_float_array(data), parents, {"backward": backward})
     if any(p.tangent is not None for p in parents):
@@ -553,7 +555,7 @@ def linear(x, W, b=None, activation=None):
     """
     if activation is None:
         op = _linear
-    elif activation in _linear_activation:
+    elif isinstance(activation, str) and activation in _linear_activation:
         op = _linear_activation[activation]
     else:
         raise ValueError(f"linear: activation must be None or one of "
