@@ -35,11 +35,28 @@ def _array(value, name="an argument"):
 
 
 def _float(value, name):
+    """value as a float array; booleans are refused (a point to differentiate at is
+    made of numbers)."""
     try:
+        if np.asarray(value.data if isinstance(value, Tensor) else value).dtype == bool:
+            raise TypeError
         return as_float_array(value)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a number or an array of numbers; "
                         f"got {describe(value)}") from None
+
+
+def _function(f, name):
+    if not callable(f):
+        raise TypeError(f"{name}: f must be a function of Tensors, got {describe(f)}")
+    return f
+
+
+def _sequence(values, name):
+    if isinstance(values, (str, dict)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"jvp: {name} must be a tuple, one entry per argument of f; got "
+                        f"{describe(values)}")
+    return tuple(values)
 
 
 def _output(out, name):
@@ -69,8 +86,7 @@ def value_and_grad(f, argnums=0):
     """
     several = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if several else (argnums,)
-    if not callable(f):
-        raise TypeError(f"value_and_grad: f must be a function, got {describe(f)}")
+    _function(f, "value_and_grad")
     if not nums or not all(isinstance(i, int) and not isinstance(i, bool) for i in nums):
         raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
 
@@ -123,6 +139,7 @@ def vjp(f, *primals):
         >>> vjp_fn(np.array([1.0, 10.0]))
         (array([ 2., 40.]),)
     """
+    _function(f, "vjp")
     leaves = [Tensor(_array(p, "a primal"), requires_grad=True) for p in primals]
     with enable_grad():
         out = _output(f(*leaves), "vjp")
@@ -147,7 +164,8 @@ def jvp(f, primals, tangents):
         >>> jvp(lambda x: x.exp(), (np.array([0.0, 1.0]),), (np.array([1.0, 1.0]),))
         (array([1.        , 2.71828183]), array([1.        , 2.71828183]))
     """
-    primals, tangents = tuple(primals), tuple(tangents)
+    _function(f, "jvp")
+    primals, tangents = _sequence(primals, "primals"), _sequence(tangents, "tangents")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primals but {len(tangents)} tangents; "
                          "give one tangent per primal")
@@ -173,6 +191,7 @@ def jacobian_forward(f, x):
 
     Shape: f(x).shape + x.shape. Cheap when x is small and f(x) is large.
     """
+    _function(f, "jacobian_forward")
     x = _array(x, "x")
     out = None
     columns = []

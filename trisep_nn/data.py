@@ -98,7 +98,11 @@ def cosine(x):
     >>> float(cosine(0.0)), round(float(cosine(1 / 3)), 12)
     (1.0, 0.0)
     """
-    return np.cos(1.5 * np.pi * np.asarray(x, dtype=np.float64))
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"x must be a number or an array of numbers, got {x!r}") from None
+    return np.cos(1.5 * np.pi * x)
 
 
 #: The default truth of :func:`noisy_function`, for plotting it next to the data.

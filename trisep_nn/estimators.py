@@ -130,10 +130,11 @@ class _BaseMLP(BaseEstimator):
     def _check_params(self):
         """Validate every parameter; return the hidden layer sizes as a tuple."""
         self._validate_params()
-        for name in ("max_iter", "batch_size", "n_iter_no_change"):  # True is an Integral too
-            if isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(f"The '{name}' parameter of {type(self).__name__} must be an "
-                                 f"int, got {getattr(self, name)!r}")
+        for name, rule in self._parameter_constraints.items():  # True is an Integral too
+            if isinstance(getattr(self, name), (bool, np.bool_)) and not (
+                    "boolean" in rule or "verbose" in rule):
+                raise ValueError(f"The '{name}' parameter of {type(self).__name__} must be a "
+                                 f"number, not {getattr(self, name)!r}")
         sizes = self.hidden_layer_sizes
         sizes = (sizes,) if isinstance(sizes, numbers.Integral) else tuple(np.ravel(sizes))
         if any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral) or s < 1
@@ -262,6 +263,17 @@ class _BaseMLP(BaseEstimator):
         return validate_data(self, X, dtype=np.float64, reset=False)
 
 
+def _validate(estimator, X, y, **kwargs):
+    """scikit-learn's validate_data, with its bare conversion errors ("could not
+    convert string to float") saying that X or y is the culprit."""
+    try:
+        return validate_data(estimator, X, y, **kwargs)
+    except (TypeError, ValueError) as error:
+        if "convert" in str(error) or "argument must be" in str(error):
+            raise type(error)(f"X and y must be arrays of numbers: {error}") from None
+        raise
+
+
 class _SklearnAdam(Adam):
     """Adam in the form scikit-learn uses (the "more efficient" variant at the end of
     section 2 of Kingma & Ba): ``w ← w − η_t m / (√v + ε)`` with
@@ -298,7 +310,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and labels y; returns self."""
         hidden = self._check_params()
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = _validate(self, X, y, dtype=np.float64)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
@@ -348,7 +360,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and targets y ((n,) or (n, k)); returns self."""
         hidden = self._check_params()
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
+        X, y = _validate(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         y = np.asarray(y, dtype=np.float64)
         self._y_ndim = y.ndim
         Y = y.reshape(-1, 1) if y.ndim == 1 else y

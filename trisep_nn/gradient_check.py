@@ -157,7 +157,10 @@ def _check_gradcheck_arguments(f, arrays, eps, atol, rtol, seed, names):
     check_number(atol, "atol", low=0.0)
     check_number(rtol, "rtol", low=0.0)
     check_random_state(seed, "seed")
-    names = [f"x{i}" for i in range(len(xs))] if names is None else list(names)
+    if names is not None and (isinstance(names, str) or not hasattr(names, "__iter__")):
+        raise TypeError(f"gradcheck: names must be a list of names, one per input; got "
+                        f"{describe(names)}")
+    names = [f"x{i}" for i in range(len(xs))] if names is None else [str(n) for n in names]
     if len(names) != len(xs):
         raise ValueError(f"gradcheck: names has {len(names)} entries for {len(xs)} inputs; "
                          "give one name per input")

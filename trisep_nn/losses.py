@@ -201,6 +201,8 @@ def _penalised(params):
         return [p for p in params.parameters() if p.ndim >= 2]
     if isinstance(params, Tensor):
         return [params]
+    if isinstance(params, (str, dict)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"penalties take Tensors or a Module (params), got {describe(params)}")
     params = list(params)
     for p in params:
         if not isinstance(p, Tensor):

@@ -158,6 +158,8 @@ def init_weights(fan_in, fan_out, init="he", scale=None, random_state=None):
     ``scale`` multiplies the recipe (default 1) except for "normal", where it is
     the standard deviation itself.
     """
+    if not isinstance(init, str):
+        raise TypeError(f"init must be one of {INITS}, got {describe(init)}")
     init = {"glorot": "xavier", "kaiming": "he"}.get(init, init)
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")

@@ -90,9 +90,11 @@ def custom_op(data, parents, backward, jvp=None, op_name="custom"):
         >>> cube.sum().backward(); x.grad
         array([ 3., 12.])
     """
+    if not isinstance(parents, (tuple, list)) or not all(isinstance(p, Tensor) for p in parents):
+        raise TypeError(f"custom_op: parents must be a tuple of Tensors, got {describe(parents)}")
     parents = tuple(parents)
-    if not all(isinstance(p, Tensor) for p in parents) or not callable(backward):
-        raise TypeError("custom_op: parents must be Tensors and backward a function")
+    if not callable(backward):
+        raise TypeError(f"custom_op: backward must be a function, got {describe(backward)}")
     op = Op(op_name, op_name, forward=None, vjp=None, jvp=None)
     out = Tensor.record(op, as_float_array(data), parents, {"backward": backward})
     if any(p.tangent is not None for p in parents):
@@ -158,24 +160,27 @@ def _explain(op, shapes, err):
 def _push_tangents(op, ans, inputs, params):
     """Forward mode: the output's tangent is the sum of each input's jvp rule."""
     xs = [x.data for x in inputs]
-    terms = [rule(x.tangent, ans, *xs, **params)
-             for x, rule in zip(inputs, op.jvp) if x.tangent is not None]
-    tangent = terms[0]
-    if len(terms) > 1 or op.slope is not None:
-        if not _is_new(tangent, ans, inputs):  # add into an array of our own only
-            tangent = np.array(np.broadcast_to(tangent, ans.shape), dtype=ans.dtype)
-        for term in terms[1:]:
-            tangent += term
-        if op.slope is not None:  # ans = f(inner): the tangent goes through f last
-            tangent *= op.slope(ans)
+    tangent, own = None, False  # own: a new array of ans's shape, ours to add into
+    for x, rule in zip(inputs, op.jvp):
+        if x.tangent is None:
+            continue
+        t = rule(x.tangent, ans, *xs, **params)
+        if tangent is None:  # a rule's result is new, unless it is the tangent itself or a view
+            tangent, own = t, _fits(t, ans) and t is not x.tangent and t.base is None
+        elif own:
+            tangent += t
+        else:
+            tangent = tangent + t
+            own = _fits(tangent, ans)
+    if op.slope is not None:  # ans = f(inner): the tangent goes through f last
+        tangent = np.multiply(tangent, op.slope(ans), out=tangent if own else None)
     tangent = np.asarray(tangent, dtype=ans.dtype)
     return tangent if tangent.shape == ans.shape else np.broadcast_to(tangent, ans.shape)
 
 
-def _is_new(t, ans, inputs):
-    """True if t is a new array shaped and typed like ans (a rule's own result)."""
-    return (type(t) is np.ndarray and t.base is None and t.shape == ans.shape
-            and t.dtype == ans.dtype and all(t is not x.tangent for x in inputs))
+def _fits(a, ans):
+    """True if a is an array that results shaped and typed like ans can be written into."""
+    return type(a) is np.ndarray and a.shape == ans.shape and a.dtype == ans.dtype
 
 
 # --------------------------------------------------------------------------- #
@@ -553,7 +558,7 @@ def linear(x, W, b=None, activation=None):
     """
     if activation is None:
         op = _linear
-    elif activation in _linear_activation:
+    elif isinstance(activation, str) and activation in _linear_activation:
         op = _linear_activation[activation]
     else:
         raise ValueError(f"linear: activation must be None or one of "

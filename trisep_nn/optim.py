@@ -52,18 +52,16 @@ class Optimizer:
         raise NotImplementedError
 
     def gradients(self):
-        """(index, parameter, gradient) for every parameter with a gradient, each
-        gradient checked to have its parameter's shape."""
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if g is None:
-                continue
+        """[(index, parameter, gradient)] for the parameters that have a gradient, once
+        each gradient is checked to have its parameter's shape (before any moves)."""
+        found = [(i, p, p.grad) for i, p in enumerate(self.params) if p.grad is not None]
+        for i, p, g in found:
             if getattr(g, "shape", None) != p.data.shape:
                 raise ValueError(f"{type(self).__name__}.step: parameter {i} has shape "
                                  f"{p.data.shape} but its .grad has shape "
                                  f"{getattr(g, 'shape', type(g).__name__)}; gradients must "
                                  f"have their parameter's shape")
-            yield i, p, g
+        return found
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"

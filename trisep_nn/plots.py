@@ -40,6 +40,9 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
 from matplotlib.lines import Line2D
 from scipy.special import expit, softmax
 
+from .ops import describe
+from .validation import InvalidArgumentError
+
 __all__ = [
     "PALETTE",
     "RC_PARAMS",
@@ -131,7 +134,10 @@ def _to_numpy(a):
 
 
 def _check_finite(a, name):
-    a = np.asarray(a, dtype=np.float64)
+    try:
+        a = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{name} must be numbers, got {describe(a)}") from None
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return a
@@ -549,16 +555,20 @@ def gradient_histograms(grads_by_layer, ax=None, *, bins=101, limit=None, densit
         grads_by_layer = grads_by_layer.gradients
     if isinstance(grads_by_layer, dict):
         items = [(str(k), v) for k, v in grads_by_layer.items()]
-    else:
+    elif isinstance(grads_by_layer, (list, tuple)) or (
+            isinstance(grads_by_layer, np.ndarray) and grads_by_layer.ndim > 0):
         items = [(f"layer {i}", v) for i, v in enumerate(grads_by_layer, start=1)]
+    else:
+        raise InvalidArgumentError(f"grads_by_layer must be a list of arrays, one per layer, "
+                                   f"or a dict; got {describe(grads_by_layer)}")
     if not items:
         raise ValueError("grads_by_layer is empty: pass one array of gradients per layer")
     values = []
     for name, g in items:
-        g = _to_numpy(g).astype(np.float64).ravel()
+        g = _check_finite(_to_numpy(g), f"grads_by_layer: the gradients of {name}").ravel()
         if g.size == 0:
-            raise ValueError(f"the gradients of {name} are empty")
-        values.append(_check_finite(g, f"the gradients of {name}"))
+            raise ValueError(f"grads_by_layer: the gradients of {name} are empty")
+        values.append(g)
     if not (isinstance(bins, numbers.Integral) and bins >= 2):
         raise ValueError(f"bins must be an integer >= 2, got {bins!r}")
     if limit is None:
@@ -603,15 +613,18 @@ def _mean_std(scores, n, name):
 
 
 def _score_curves(x_values, train_scores, val_scores, ax, *, xlabel, ylabel, labels,
-                  logx, mark_best, title):
+                  logx, mark_best, title, x_name):
+    if x_values is None or isinstance(x_values, (str, dict)) or np.ndim(x_values) == 0:
+        raise InvalidArgumentError(f"{x_name} must be a list of values, got "
+                                   f"{describe(x_values)}")
     x_values = list(_to_numpy(x_values).ravel()) if not isinstance(x_values, list) else x_values
     n = len(x_values)
     if n == 0:
-        raise ValueError("no x values to plot")
+        raise ValueError(f"{x_name} is empty: no x values to plot")
     numeric = all(_is_number(v) for v in x_values)
     x = np.asarray(x_values, dtype=np.float64) if numeric else np.arange(n)
     if numeric:
-        _check_finite(x, "the x values")
+        _check_finite(x, x_name)
     if mark_best not in ("min", "max", None):
         raise ValueError(f"mark_best must be 'min', 'max' or None, got {mark_best!r}")
 
@@ -659,7 +672,7 @@ def complexity_curve(param_values, train_scores, val_scores, ax=None, *,
     """
     return _score_curves(param_values, train_scores, val_scores, ax, xlabel=xlabel,
                          ylabel=ylabel, labels=labels, logx=logx, mark_best=mark_best,
-                         title=title)
+                         title=title, x_name="param_values")
 
 
 @_styled
@@ -679,7 +692,7 @@ def learning_curve_plot(train_sizes, train_scores, val_scores, ax=None, *,
     """
     return _score_curves(train_sizes, train_scores, val_scores, ax, xlabel=xlabel,
                          ylabel=ylabel, labels=labels, logx=logx, mark_best=mark_best,
-                         title=title)
+                         title=title, x_name="train_sizes")
 
 
 # --------------------------------------------------------------------------
@@ -713,6 +726,8 @@ def roc_curve_plot(y_true, scores, ax=None, *, kind="roc", reference="auto", pos
     if kind not in ("roc", "rejection"):
         raise ValueError(f"kind must be 'roc' or 'rejection', got {kind!r}")
     y_true = _to_numpy(y_true).ravel()
+    if y_true.dtype.kind not in "biuf":
+        raise InvalidArgumentError(f"y_true must be binary labels, got {describe(y_true)}")
     if not isinstance(scores, dict):
         scores = {"classifier": scores}
     if not scores:

@@ -239,12 +239,12 @@ def _data(x):
 def _seed(gradient, root):
     """The upstream gradient of backward(): 1 for a one-element root, else given."""
     if gradient is None:
-        if root.size != 1:
+        if root.data.size != 1:
             raise ValueError(
                 f"backward() without an argument needs a one-element output, but this "
                 f"tensor has shape {root.shape}. Reduce it first (y.sum().backward()) "
                 f"or pass the upstream gradient: y.backward(np.ones({root.shape})).")
-        return np.ones(root.shape, root.dtype)
+        return np.ones_like(root.data)
     try:
         seed = np.asarray(ops.as_float_array(gradient), dtype=root.dtype)
     except (TypeError, ValueError):

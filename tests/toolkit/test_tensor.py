@@ -486,6 +486,23 @@ def test_a_graph_that_used_a_tensor_changed_in_place_refuses_backward():
     z = (w * x).sum()  # a graph recorded after the change is fine
     z.backward()
     np.testing.assert_array_equal(w.grad, [4.0, 5.0])
+    loss = (w * w).sum()
+    with no_grad():
+        w -= 0.5  # a step between the forward pass and its backward (PyTorch raises too)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
+def test_in_place_in_forward_mode_moves_the_tangent_too():
+    def f(x):
+        y = x * 1.0
+        y *= x        # y = x^2: its tangent must be 2x dx, not dx
+        y += 3.0
+        return y
+
+    value, tangent = tnn.jvp(f, (np.array([1.0, -2.0]),), (np.array([1.0, 1.0]),))
+    np.testing.assert_allclose(value, [4.0, 7.0])
+    np.testing.assert_allclose(tangent, [2.0, -4.0])
 
 
 def test_in_place_with_a_wrong_shape_names_both_shapes():
