@@ -101,13 +101,16 @@ def regularized_polynomial(degree, alpha, kind="l2", n_samples=None, **kwargs):
     )
 
 
-def coefficient_path(X, y, alphas, kind="l2"):
+def coefficient_path(X, y, alphas, kind="l2", tol=1e-4):
     """Fitted weights for each α (the lecture's α): shape ``(len(alphas), n_features)``.
 
     The intercept is fitted and not penalised, as in scikit-learn. The L2
     path refits ``Ridge``; the L1 path is scikit-learn's ``lasso_path``
     (coordinate descent with warm starts from one α to the next), on
     centred data, which is what fitting an unpenalised intercept amounts to.
+    ``tol`` is the lasso's stopping tolerance: with strongly correlated
+    features (powers of x) the minimum lies in a long flat valley, and the
+    weights need a small ``tol`` to settle.
     """
     from sklearn.linear_model import Ridge, lasso_path
 
@@ -119,7 +122,7 @@ def coefficient_path(X, y, alphas, kind="l2"):
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     order = np.argsort(alphas)[::-1]  # lasso_path runs from strong to weak penalty
     _, coefs, _ = lasso_path(
-        Xc, yc, alphas=alphas[order] / len(y), max_iter=100_000, tol=1e-4
+        Xc, yc, alphas=alphas[order] / len(y), max_iter=1_000_000, tol=tol
     )
     path = np.empty((len(alphas), X.shape[1]))
     path[order] = coefs.T
