@@ -23,6 +23,8 @@ Functions
   Bayes-optimal classifier.
 - :func:`function_fit`: a 1-D regression: data, true function and fits.
 - :class:`BlitCanvas`: for explorers, redraws only the artists that move.
+- :class:`ProbabilityMap`: for explorers, a classifier's probability over the
+  plane and its boundary, updated in place.
 
 The look (a colour-blind-safe palette, light grid, no top/right frame) is the
 dictionary ``RC_PARAMS``, applied inside each function only; ``with style():``
@@ -38,6 +40,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
@@ -55,6 +58,7 @@ __all__ = [
     "roc_curve_plot",
     "function_fit",
     "BlitCanvas",
+    "ProbabilityMap",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette: class k is PALETTE[k].
@@ -165,6 +169,11 @@ def _is_trisep_module(model):
     from .nn import Module
 
     return isinstance(model, Module)
+
+
+def _binary_cmap(colors):
+    """Class 0's colour through white (p = ½) to class 1's."""
+    return LinearSegmentedColormap.from_list("trisep_binary", [colors[0], "white", colors[1]])
 
 
 def _probabilities(model, X, output):
@@ -323,7 +332,7 @@ def decision_boundary(
     ax.grid(False)
     extras = []
     if P.ndim == 1:
-        cmap = LinearSegmentedColormap.from_list("trisep_binary", [colors[0], "white", colors[1]])
+        cmap = _binary_cmap(colors)
         pp = P.reshape(xx.shape)
         shading = ax.contourf(xx, yy, pp, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.75)
         if pp.min() < 0.5 < pp.max():
@@ -927,3 +936,46 @@ class BlitCanvas(FigureCanvasAgg):
             children = [a for a in parent.get_children() if a.get_animated()]
             found += sorted(children, key=lambda a: a.get_zorder())
         return found
+
+
+class ProbabilityMap:
+    """A binary classifier's ``p(class 1 | x)`` over a rectangle of the plane,
+    and its decision boundary, for explorers that update them in place.
+
+    The shading is an image and the boundary a set of lines, both animated
+    (see :class:`BlitCanvas`); :meth:`show` takes the model's **logits** on
+    the grid ``points``. The boundary is the zero level of the logit, not the
+    ½ level of the probability: a flexible model's probability jumps from 0 to
+    1 within one grid cell, and its ½ contour then follows the grid in
+    staircase steps, an artefact of the grid, while the logit is smooth and
+    its zero contour is the model's boundary at any resolution.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> pmap = ProbabilityMap(ax, (-1, 1, -1, 1), resolution=50)
+    >>> pmap.show(pmap.points @ [1.0, -2.0])   # logits of a linear model
+    >>> len(pmap.boundary.get_segments())      # one straight line
+    1
+    """
+
+    def __init__(self, ax, extent, resolution=100, colors=PALETTE[:2], alpha=0.75):
+        x0, x1, y0, y1 = extent
+        self._gx = np.linspace(x0, x1, resolution)
+        self._gy = np.linspace(y0, y1, resolution)
+        xx, yy = np.meshgrid(self._gx, self._gy)
+        #: the grid, one point per row: evaluate the model's logits here
+        self.points = np.column_stack([xx.ravel(), yy.ravel()])
+        self.image = ax.imshow(np.full(xx.shape, 0.5), origin="lower", extent=extent,
+                               aspect="auto", cmap=_binary_cmap(to_rgba_array(colors)), vmin=0,
+                               vmax=1, alpha=alpha, interpolation="bilinear", animated=True)
+        self.boundary = ax.add_collection(LineCollection([], colors="k", linewidths=1.5,
+                                                         animated=True, zorder=2))
+        ax.set(xlim=(x0, x1), ylim=(y0, y1))
+
+    def show(self, logits):
+        """Shade ``σ(logits)`` and draw the boundary ``logits = 0``."""
+        import contourpy
+
+        z = np.asarray(logits, dtype=np.float64).reshape(len(self._gy), len(self._gx))
+        self.image.set_data(expit(z))
+        self.boundary.set_segments(contourpy.contour_generator(self._gx, self._gy, z).lines(0.0))
