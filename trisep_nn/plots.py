@@ -962,15 +962,23 @@ class ProbabilityMap:
         x0, x1, y0, y1 = extent
         self._gx = np.linspace(x0, x1, resolution)
         self._gy = np.linspace(y0, y1, resolution)
-        xx, yy = np.meshgrid(self._gx, self._gy)
         #: the grid, one point per row: evaluate the model's logits here
-        self.points = np.column_stack([xx.ravel(), yy.ravel()])
-        self.image = ax.imshow(np.full(xx.shape, 0.5), origin="lower", extent=extent,
-                               aspect="auto", cmap=_binary_cmap(to_rgba_array(colors)), vmin=0,
-                               vmax=1, alpha=alpha, interpolation="bilinear", animated=True)
+        self.points = self.grid(extent, resolution)
+        self.image = ax.imshow(np.full((resolution, resolution), 0.5), origin="lower",
+                               extent=extent, aspect="auto", vmin=0, vmax=1, alpha=alpha,
+                               cmap=_binary_cmap(to_rgba_array(colors)),
+                               interpolation="bilinear", animated=True)
         self.boundary = ax.add_collection(LineCollection([], colors="k", linewidths=1.5,
                                                          animated=True, zorder=2))
         ax.set(xlim=(x0, x1), ylim=(y0, y1))
+
+    @staticmethod
+    def grid(extent, resolution=100):
+        """The points of the map of this extent and resolution, one per row (the
+        ``points`` of such a map, known before it is drawn)."""
+        x0, x1, y0, y1 = extent
+        xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+        return np.column_stack([xx.ravel(), yy.ravel()])
 
     def show(self, logits):
         """Shade ``σ(logits)`` and draw the boundary ``logits = 0``."""
