@@ -39,7 +39,7 @@ _EXPORTS = {
 _SUBMODULES = {
     "engine", "autodiff", "gradient_check", "graph", "nn", "losses", "optim", "train",
     "instrument", "estimators", "data", "polynomials", "plots", "explorer", "feedback",
-    "widgets", "checks", "doctor", "lessons",
+    "widgets", "checks", "doctor", "lessons", "site",
 }
 
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
