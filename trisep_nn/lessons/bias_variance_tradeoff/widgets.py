@@ -81,17 +81,17 @@ def _bias2_text(r):
 
 def _build_terms(ax, xlabel):
     """One panel of the decomposition: its lines, empty, to be filled by _set_terms."""
-    lines = {key: ax.plot([], [], ls, color=color, label=label,
+    lines = {key: ax.plot([], [], ls, color=color, label=label, animated=True,
                           marker="o" if key == "bias2" else None, ms=3)[0]
              for key, label, color, ls in _CURVES}
-    lines["limit"] = ax.plot([], [], "v", color=plots.PALETTE[0], ms=5,
+    lines["limit"] = ax.plot([], [], "v", color=plots.PALETTE[0], ms=5, animated=True,
                              label="bias² too small to measure: upper limit")[0]
-    lines["expected_error"] = ax.plot([], [], "o", ms=4, mfc="none", color="k",
+    lines["expected_error"] = ax.plot([], [], "o", ms=4, mfc="none", color="k", animated=True,
                                       label="measured E[(y − h)²]")[0]
-    lines["off_scale"] = ax.plot([], [], "^", color="k", ms=6, clip_on=False,
+    lines["off_scale"] = ax.plot([], [], "^", color="k", ms=6, clip_on=False, animated=True,
                                  label="off the scale (above 30)")[0]
     lines["off_scale"].set_in_layout(False)  # unclipped, it would count in the layout
-    lines["current"] = ax.axvline(1, color="0.35", ls="--", lw=1)
+    lines["current"] = ax.axvline(1, color="0.35", ls="--", lw=1, animated=True)
     ax.set_yscale("log")
     ax.set_ylim(*_Y_RANGE)
     ax.set_yticks(_Y_TICKS)  # every other decade: tick labels cost more than the data
@@ -115,15 +115,16 @@ def _build(fig, degrees):
         ax_fit, ax_deg, ax_n = fig.subplots(1, 3)
         ax_n.sharey(ax_deg)  # the same error scale, labelled once
         ax_n.tick_params(labelleft=False)
-        fits = LineCollection([], color=plots.PALETTE[5], lw=0.8, alpha=0.5)
+        fits = LineCollection([], color=plots.PALETTE[5], lw=0.8, alpha=0.5, animated=True)
         ax_fit.add_collection(fits)
-        ax_fit.plot([], [], color=plots.PALETTE[5], lw=0.8, label="fits h(x), one per set")
-        h_bar = ax_fit.plot([], [], color=plots.PALETTE[1], lw=2.2, label="mean h̄(x)")[0]
+        fits_key = ax_fit.plot([], [], color=plots.PALETTE[5], lw=0.8,
+                               label="fits h(x), one per training set")[0]
+        h_bar = ax_fit.plot([], [], color=plots.PALETTE[1], lw=2.2, label="mean h̄(x)",
+                            animated=True)[0]
         x = np.linspace(*X_RANGE, 200)
-        ax_fit.plot(x, data.cosine(x), "k--", lw=1.5, label="truth ȳ(x)")
+        truth = ax_fit.plot(x, data.cosine(x), "k--", lw=1.5, label="truth ȳ(x)")[0]
         ax_fit.set(xlim=X_RANGE, ylim=(-2, 2), xticks=(0, 0.5, 1), yticks=(-2, 0, 2),
                    xlabel="x", ylabel="y")
-        ax_fit.legend(loc="lower left", fontsize=8)
 
         by_degree = _build_terms(ax_deg, "polynomial degree")
         ax_deg.set_xlim(degrees[0] - 0.5, degrees[-1] + 0.5)
@@ -134,11 +135,14 @@ def _build(fig, degrees):
         ax_n.set_xlim(N_GRID[0] / 1.2, N_GRID[-1] * 1.2)
         ax_n.set_xticks(N_GRID[::2], labels=N_GRID[::2])
         ax_n.minorticks_off()
-        legend = [by_degree[key] for key in ("bias2", "limit", "variance", "noise", "total",
-                                             "expected_error", "off_scale")]
-        fig.legend(handles=legend, loc="outside lower center", ncol=4, fontsize=8)
+        legend = [fits_key, h_bar, truth] + [
+            by_degree[key] for key in ("bias2", "limit", "variance", "noise", "total",
+                                       "expected_error", "off_scale")]
+        fig.legend(handles=legend, loc="outside lower center", ncol=5, fontsize=8)
+    plots.BlitCanvas(fig)  # from now on a move redraws only the animated artists
     return {"fits": fits, "h_bar": h_bar, "by_degree": by_degree, "by_n": by_n,
-            "titles": [ax.set_title("", fontsize=10) for ax in (ax_fit, ax_deg, ax_n)]}
+            "titles": [ax.set_title(" ", fontsize=10, animated=True)
+                       for ax in (ax_fit, ax_deg, ax_n)]}
 
 
 def bias_variance_explorer(degree=3, n_train=30, max_degree=12, n_datasets=100, noise=0.1,
