@@ -132,6 +132,21 @@ def test_check_cv_alpha(verdict):
     assert ok is False and "not the cross-validated best" in out
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_cv_check_computes_what_grid_search_computes(seed):
+    from sklearn.model_selection import GridSearchCV
+
+    from trisep_nn.lessons.regularization.checks import cross_validated_errors
+
+    X, y = data.noisy_function(60, random_state=seed)
+    alphas = np.logspace(-7, 2, 10)
+    cv = KFold(5, shuffle=True, random_state=seed)
+    search = GridSearchCV(reg.regularized_polynomial(15, 1.0), {"ridge__alpha": 2 * alphas},
+                          cv=cv, scoring="neg_mean_squared_error").fit(X, y)
+    errors = cross_validated_errors(X, y, alphas, cv)
+    assert np.allclose(errors, -search.cv_results_["mean_test_score"], rtol=1e-6)
+
+
 def _problem(n=40, d=6, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d))
