@@ -20,12 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from trisep_nn import data, plots
 from trisep_nn.explorer import Explorer, dropdown, log_slider
-from trisep_nn.lessons.regularization import (
-    PENALTIES,
-    coefficient_path,
-    penalty,
-    regularized_model,
-)
+from trisep_nn.lessons.regularization import PENALTIES, coefficient_path, penalty
 from trisep_nn.polynomials import polynomial_regression
 
 __all__ = ["regularization_explorer", "geometry_explorer"]
@@ -263,13 +258,8 @@ def geometry_explorer(alpha=100.0):
     w_ls = np.linalg.solve(A, X.T @ y)
     alphas = _slider_alphas(-1, 3, 0.05)
 
-    def solve_path(alphas, kind):
-        def solve(a):
-            model = regularized_model(float(a), kind, n_samples=len(y), tol=1e-8)
-            return model.set_params(fit_intercept=False).fit(X, y).coef_
-        return np.array([solve(a) for a in alphas])
-
-    solutions = _Solutions(solve_path, alphas)
+    # the data are centred, so the paths' intercepts are 0: these are the fits without one
+    solutions = _Solutions(lambda a, kind: coefficient_path(X, y, a, kind, tol=1e-10), alphas)
     paths = {kind: np.array([solutions(a, kind) for a in alphas]) for kind in PENALTIES}
     state = {}
     panels = {}
