@@ -20,7 +20,12 @@ from matplotlib.ticker import MaxNLocator
 
 from trisep_nn import data, plots
 from trisep_nn.explorer import Explorer, dropdown, log_slider
-from trisep_nn.lessons.regularization import PENALTIES, coefficient_path, penalty
+from trisep_nn.lessons.regularization import (
+    PENALTIES,
+    coefficient_path,
+    penalty,
+    regularized_polynomial,
+)
 from trisep_nn.polynomials import polynomial_regression
 
 __all__ = ["regularization_explorer", "geometry_explorer"]
@@ -73,11 +78,7 @@ def _slider_alphas(low_exp, high_exp, step):
 # -- the degree-15 polynomial ------------------------------------------------------
 def _polynomial_features(degree, X, *others):
     """The standardised features x, x², … of ``regularized_polynomial``, for X and others."""
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
-
-    features = make_pipeline(StandardScaler(), PolynomialFeatures(degree, include_bias=False),
-                             StandardScaler()).fit(X)
+    features = regularized_polynomial(degree, 1.0)[:-1].fit(X)  # the pipeline minus the fit
     return [features.transform(np.asarray(a).reshape(-1, 1)) for a in (X, *others)]
 
 
