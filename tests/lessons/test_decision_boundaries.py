@@ -156,8 +156,12 @@ def test_train_runs_in_the_background_redraws_live_and_stops():
             seen.append(pg.run.epoch)
             await asyncio.sleep(0.01)
         pg._train_button.click()  # Stop, as a student would
-        assert pg._train_button.description == "▶ Train"
+        # Train again only once the training has ended, its last redraw done (a test
+        # that waits for "Train" may then take the picture as final)
+        assert not task.done() and "Train" not in pg._train_button.description
+        assert "Stop" not in pg._train_button.description and pg._train_button.disabled
         await asyncio.wait_for(task, 10)
+        assert pg._train_button.description == "▶ Train" and not pg._train_button.disabled
         stopped_at = pg.run.epoch
         await asyncio.sleep(0.1)
         return stopped_at
@@ -166,6 +170,25 @@ def test_train_runs_in_the_background_redraws_live_and_stops():
     assert stopped_at > 0 and pg.run.epoch == stopped_at  # nothing trains after Stop
     assert not pg.running and pg._train_button.description == "▶ Train"
     assert len(pg.timings) - draws_before >= 3  # redrawn live, not only at the end
+
+
+def test_redraws_reuse_the_unit_images():
+    """Each redraw updates the first layer's unit images in place: no new widgets per
+    redraw (they would pile up in the kernel and the browser while training)."""
+    import ipywidgets
+
+    pg = _small()
+    pg.step()
+    units = pg._units_box.children
+    assert units
+    count = len(ipywidgets.widgets.widget._instances)
+    for _ in range(5):
+        pg.step()
+    assert len(ipywidgets.widgets.widget._instances) == count
+    assert pg._units_box.children == units
+    pg.update(width1=max(1, len(units) - 1))  # fewer units: the spare images are closed
+    assert len(pg._units_box.children) == len(units) - 1
+    assert all(image.comm is None for image in units if image not in pg._units_box.children)
 
 
 def test_background_training_ends_at_max_epochs_and_when_settings_change():

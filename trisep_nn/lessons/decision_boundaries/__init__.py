@@ -32,10 +32,9 @@ import numpy as np
 from scipy.special import expit, softmax  # σ(z) = 1 / (1 + e^-z), never overflows
 
 from trisep_nn import data, losses
-from trisep_nn.engine import Tensor, no_grad, softmax_cross_entropy
-from trisep_nn.engine import bce_with_logits as _bce
 from trisep_nn.nn import MLP
 from trisep_nn.optim import SGD, Adam
+from trisep_nn.tensor import Tensor, no_grad
 
 __all__ = [
     "DATASETS", "DEFAULT_NOISE", "ACTIVATIONS", "DEFAULT_CONFIG", "FOUR_CLASS", "TrainingRun",
@@ -261,7 +260,9 @@ class TrainingRun:
             self.diverged = True
 
     def _data_loss(self, out, t):
-        return _bce(out, t) if self.n_classes == 2 else softmax_cross_entropy(out, t)
+        if self.n_classes == 2:
+            return losses.bce_with_logits(out, t)
+        return losses.cross_entropy(out, t)
 
     def _targets(self, y):
         return y.reshape(-1, 1).astype(np.float64) if self.n_classes == 2 else y

@@ -186,9 +186,11 @@ class Playground(Explorer):
         return self._task
 
     def stop(self):
-        """Ask the background training to stop after its current chunk."""
+        """Ask the background training to stop after its current chunk. The button
+        turns back into Train only when the training has ended, its last redraw done
+        (until then it says "stopping…"), so what shows beside Train is final."""
         self._stop_requested = True
-        if self._task is not None and self._task.done():
+        if self._task is None or self._task.done():
             self.running = False
         self._show_buttons()
         return self
@@ -319,26 +321,38 @@ class Playground(Explorer):
             self._units_label.value = (
                 "<i>No hidden layer: the network is logistic regression, h(x) = wᵀx + b, "
                 "and its boundary is a straight line.</i>")
-            self._units_box.children = ()
+            self._set_unit_images([])
             return
         n = 48
         G = run.grid(n)
         H = np.nan_to_num(run.hidden_outputs(G, layer=1)[:, : self.n_units])
-        images = []
+        pngs = []
         for j in range(H.shape[1]):
             u = H[:, j].reshape(n, n)[::-1]  # image rows run top to bottom
             span = np.abs(u).max()
             u = u / span if span > 0 else u
-            rgba = (_UNIT_CMAP((u + 1) / 2) * 255).astype(np.uint8)
-            images.append(widgets.Image(value=_png(rgba), format="png",
-                                        layout=widgets.Layout(width="64px", height="64px",
-                                                              margin="2px")))
-        self._units_box.children = images
+            pngs.append(_png((_UNIT_CMAP((u + 1) / 2) * 255).astype(np.uint8)))
+        self._set_unit_images(pngs)
         shown = "" if hidden[0] <= self.n_units else f" (the first {self.n_units} of {hidden[0]})"
         self._units_label.value = (
             f"<b>First hidden layer</b>{shown}: each image is one unit's output φⱼ(x; U) over "
             "the same plane (red high, blue low, white zero) — the basis functions the "
             "network has learned.")
+
+    def _set_unit_images(self, pngs):
+        """Show one image per unit. The same Image widgets are updated in place from
+        redraw to redraw (new ones per redraw piled up in the kernel and the browser
+        while training, and appeared on the page after the redraw that made them)."""
+        old = list(self._units_box.children)
+        images = old if len(old) == len(pngs) else [
+            widgets.Image(format="png", layout=widgets.Layout(width="64px", height="64px",
+                                                              margin="2px")) for _ in pngs]
+        for image, png in zip(images, pngs):
+            image.value = png
+        if images is not old:
+            self._units_box.children = images
+            for image in old:  # out of the box first, then gone
+                image.close()
 
     def _show_status(self):
         run = self.run
@@ -356,10 +370,13 @@ class Playground(Explorer):
     def _show_buttons(self):
         if not hasattr(self, "_train_button"):
             return
+        button = self._train_button
         if self.running and not self._stop_requested:
-            self._train_button.description, self._train_button.button_style = "⏸ Stop", "warning"
+            button.description, button.button_style, button.disabled = "⏸ Stop", "warning", False
+        elif self.running:  # Stop pressed; the last chunk is still finishing
+            button.description, button.button_style, button.disabled = "stopping…", "", True
         else:
-            self._train_button.description, self._train_button.button_style = "▶ Train", "success"
+            button.description, button.button_style, button.disabled = "▶ Train", "success", False
         self._step_button.disabled = self.running
 
 
