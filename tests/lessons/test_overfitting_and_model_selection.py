@@ -64,6 +64,10 @@ def test_check_best_degree(verdict):
     train = np.linspace(1, 0.1, 10)
     val = np.array([9, 5, 2, 1.5, 1.2, 1.4, 2, 3, 5, 8.0])
     assert verdict(checks.check_best_degree, 5, degrees, val, train)[0] is True
+    assert verdict(checks.check_best_degree, np.int64(5), degrees, val, train)[0] is True
+    assert verdict(checks.check_best_degree, 5.0, degrees, val, train)[0] is True
+    ok, out = verdict(checks.check_best_degree, 5.5, degrees, val, train)
+    assert ok is False and "whole number" in out
     for wrong, words in [(4, "position in the array"), (10, "training error"),
                          (1, "largest"), (12, "not one of the degrees"), (6, "another degree")]:
         ok, out = verdict(checks.check_best_degree, wrong, degrees, val, train)

@@ -107,10 +107,15 @@ def check_best_degree(answer, degrees, val_error, train_error=None):
     val_error = np.asarray(val_error, dtype=float)
     best = int(degrees[np.argmin(val_error)])
     try:
-        answer = int(np.asarray(answer).item())
+        number = float(np.asarray(answer).item())
     except (TypeError, ValueError):
         say(WRONG, f"{what}: expected one integer degree, got {type(answer).__name__}.")
         return False
+    if number != round(number):
+        say(WRONG, f"{what} = {number:g}: a degree is a whole number (one of "
+                    f"{degrees.tolist()}).")
+        return False
+    answer = int(number)
     if answer == best:
         say(OK, f"{what} = {best}: correct, validation error "
                  f"{val_error[np.argmin(val_error)]:.4g} there.")
