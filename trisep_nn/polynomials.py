@@ -129,9 +129,9 @@ def _check_many(degree, X, Y, x_eval):
             raise ValueError(f"{name} must be a non-empty array of finite numbers")
         arrays.append(a)
     X, Y, x_eval = arrays
-    if X.ndim != 2 or Y.shape != X.shape:
-        raise ValueError(f"X and Y must have the same shape (n_datasets, n_train); got "
-                         f"{X.shape} and {Y.shape}")
-    if x_eval.ndim not in (1, 2) or x_eval.ndim == 2 and len(x_eval) != len(X):
+    if X.ndim not in (1, 2) or Y.shape != X.shape:
+        raise ValueError(f"X and Y must have the same shape, (n_datasets, n_train) or "
+                         f"(n_train,) for one training set; got {X.shape} and {Y.shape}")
+    if x_eval.ndim not in (1, 2) or x_eval.ndim == 2 and (X.ndim != 2 or len(x_eval) != len(X)):
         raise ValueError(f"x_eval must have shape (K,) or ({len(X)}, K), got {x_eval.shape}")
     return degree, X, Y, x_eval
