@@ -42,7 +42,8 @@ def _weights(model):
 def _pictures(pg):
     """Units per column of the network diagram: inputs, hidden layers, outputs."""
     diagram = pg._parts["diagram"]
-    return [len(column) for column in diagram.boxes], diagram.image.pictures
+    units = diagram.image.pictures[:len(diagram.image.pictures) - len(diagram.labels)]
+    return [len(column) for column in diagram.boxes], units
 
 
 def _buttons(pg):

@@ -78,8 +78,7 @@ class Playground(Explorer):
         One press of Train trains at most this many more epochs (so a forgotten
         Playground does not keep a core busy); Stop ends it earlier.
     chunk_seconds : float, optional
-        Training time per frame. By default as long as the last redraw took, so half
-        of each frame trains and half draws.
+        Training time per frame. By default three quarters of a typical redraw.
     **overrides
         Config keys as keyword arguments.
 
@@ -192,15 +191,14 @@ class Playground(Explorer):
             while (not self._stop_requested and self.run is run and run.epoch < target
                    and not run.diverged):
                 start = time.perf_counter()
-                budget = (self.chunk_seconds if self.chunk_seconds is not None
-                          else min(self.timings[-1] if self.timings else 0.05, 0.25))
+                budget = self._chunk()
                 while True:  # at least one epoch per frame
                     run.train(1)
                     if (time.perf_counter() - start >= budget or run.epoch >= target
                             or run.diverged):
                         break
                 if self.run is run:
-                    self.redraw()
+                    self.redraw(live=True)
                 self.frames.append(time.perf_counter() - start)
                 # Give the kernel the floor: button clicks and slider moves are handled
                 # here, between frames (this is what keeps the interface responsive).
@@ -213,6 +211,17 @@ class Playground(Explorer):
         finally:
             self.running = False
             self._show_buttons()
+            if self._image.format != "png":  # the last frame again, as a crisp PNG
+                self.redraw()
+
+    def _chunk(self):
+        """Training time per frame: ``chunk_seconds``, or by default three quarters of a
+        typical redraw (the median of the last five), so that a frame is drawn at least
+        every 1.75 redraws and Stop never waits long."""
+        if self.chunk_seconds is not None:
+            return self.chunk_seconds
+        recent = sorted(self.timings[-5:]) or [0.05]
+        return min(0.75 * recent[len(recent) // 2], 0.15)
 
     # -- controls --------------------------------------------------------------
     def _make_controls(self, cfg):
@@ -363,28 +372,34 @@ class Playground(Explorer):
         self._show_status()
 
     def _frame(self, fig, show_test, discretize, bayes, physics):
-        """Update every panel for the current run (rebuilding those whose shape changed)."""
+        """Update every panel for the current run (rebuilding one only if it must)."""
         fig.set_layout_engine("none")  # fixed positions: no layout pass per frame
         run = self.run
-        for name, cls in (("diagram", NetworkDiagram), ("output", OutputPanel),
-                          ("curves", CurvesPanel)):
-            part = self._parts.get(name)
-            if part is None or part.shape != cls.signature(run):
-                if part is not None:
-                    part.remove()
-                self._parts[name] = cls(fig, run)
-        output = self._parts["output"]
+        stale = fig.stale
+        diagram, output, curves = (self._part(name, cls, fig) for name, cls in (
+            ("diagram", NetworkDiagram), ("output", OutputPanel), ("curves", CurvesPanel)))
+        rebuilt = fig.stale and not stale
         layers = run.layer_outputs(output.G)
         values = run.from_logits(layers[-1])
         if run.n_classes <= 2:  # the output unit's picture as the big one: p or h in [-1, 1]
             layers[-1] = np.clip(2 * values - 1 if run.n_classes else values, -1, 1)[:, None]
         if run.diverged:  # NaN or infinite values: draw them as zero
             layers = [np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) for v in layers]
-        self._parts["diagram"].update(layers, [layer.weight.data for layer in run.model.linears],
-                                      last_in_range=run.n_classes <= 2)
+        diagram.update(run, layers, last_in_range=run.n_classes <= 2)
         values = np.nan_to_num(values, nan=0.5, posinf=1.0, neginf=0.0)
         output.update(run, values, self._title(), show_test, discretize, bayes and physics)
-        self._parts["curves"].update(run, bayes and physics)
+        rescaled = curves.update(run, bayes and physics)
+        if rescaled and not rebuilt:  # new limits: render those axes again, not the figure
+            self.refresh(curves.loss_ax, curves.grad_ax, region=curves.region(fig))
+
+    def _part(self, name, cls, fig):
+        """The figure's part ``name``, rebuilt if what it shows changed shape."""
+        part = self._parts.get(name)
+        if part is None or part.shape != cls.signature(self.run):
+            if part is not None:
+                part.remove()
+            part = self._parts[name] = cls(fig, self.run)
+        return part
 
     def _title(self):
         run = self.run
