@@ -114,8 +114,10 @@ def _values(control, n=5):
                             widgets.ToggleButtons, widgets.RadioButtons)):
         options = list(control._options_values)  # the values behind the labels
         picks = [o for o in options if o != current]
-        step = max(1, len(picks) // (n - 1)) if picks else 1
-        return picks[::step][: n - 1] + [current]
+        if len(picks) <= n - 1:
+            return picks + [current]
+        spread = np.unique(np.round(np.linspace(0, len(picks) - 1, n - 1)).astype(int))
+        return [picks[i] for i in spread] + [current]  # the whole range, ends included
     if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
         return [not current, current]
     if isinstance(control, (widgets.IntText, widgets.BoundedIntText)):
