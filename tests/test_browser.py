@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
+EXECUTED = ROOT / "build" / "executed"  # executed notebooks, for the website
 # Generous: a notebook's own budget is 60 s; the machine may be busy.
 RUN_TIMEOUT_S = float(os.environ.get("TRISEP_BROWSER_TIMEOUT_S", 240))
 SLIDER_TIMEOUT_S = 30.0
@@ -610,6 +611,16 @@ def _check_notebook(page, lab, notebook_path):
     return phases
 
 
+def _keep_executed(lab, notebook_path):
+    """Keep the notebook as JupyterLab saved it after Run All, in build/executed/:
+    the course website (python -m trisep_nn site) builds its pages from these
+    instead of running every notebook a second time."""
+    if not notebook_path.startswith("notebooks/"):
+        return
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(lab.root / notebook_path, EXECUTED / Path(notebook_path).name)
+
+
 def _finish(page, workspace, lab, notebook_path, passed):
     try:
         if passed:
@@ -630,6 +641,7 @@ def test_notebook_runs_in_jupyterlab(notebook, lab, workspace):
         phases = _check_notebook(page, lab, notebook_path)
         print(f"{notebook.name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
         passed = True
+        _keep_executed(lab, notebook_path)
     except AssertionError as error:
         hint = "\n".join(workspace.console[-10:])
         raise AssertionError(

@@ -25,16 +25,19 @@ Why it is built this way:
   message instead of vanishing into the browser's log, as it would with
   ``interact``;
 * tests call ``update(**values)`` and read ``figure`` and ``last_error``
-  directly, with no browser.
+  directly, with no browser;
+* displayed, it offers the widget *and* a PNG of its current picture: Jupyter
+  shows the live widget, while a page rendered with no widget manager (the
+  course website, GitHub's notebook viewer) shows the starting figure.
 """
 
+import base64
 import html
 import io
 import time
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -298,8 +301,16 @@ class Explorer:
         if not self._quiet:
             self.redraw()
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The widget view, plus the current picture as a PNG beside it.
+
+        JupyterLab shows the live widget; a page rendered without a widget
+        manager (the course website, GitHub, nbviewer) falls back on the PNG,
+        so the explorer's starting figure is still there to read."""
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        if self.png:
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle
 
 
 def slider(value, min, max, step=None, description="", continuous=True, **kwargs):

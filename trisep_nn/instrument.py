@@ -35,8 +35,8 @@ compare layers with each other, not with numbers from a different batch size.
 
 import numpy as np
 
-from .engine import Tensor
 from .nn import Linear, Sequential
+from .tensor import Tensor
 from .train import Callback, check_Xy, resolve_loss
 
 __all__ = ["layer_statistics", "Snapshot", "LayerRecorder"]

@@ -145,6 +145,16 @@ def _check_same_length(a, b, name_a, name_b):
         )
 
 
+def _finish(ax, xlabel, ylabel, title):
+    """Axis labels, the title (if any) and the legend: the end of every curve plot."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
+
+
 def _is_number(v):
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
@@ -635,12 +645,7 @@ def _score_curves(x_values, train_scores, val_scores, ax, *, xlabel, ylabel, lab
         ax.set_xticks(x, [str(v) for v in x_values])
     if logx:
         ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    return _finish(ax, xlabel, ylabel, title)
 
 
 @_styled
@@ -851,9 +856,4 @@ def function_fit(x, y, fits=None, ax=None, *, truth=None, x_range=None, n_grid=4
             ax.set_ylim(low - pad, high + pad)
     elif ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    return _finish(ax, xlabel, ylabel, title)

@@ -1,6 +1,8 @@
 """trisep_nn.explorer: the Explorer behind every slider, and its control helpers."""
 
 
+import base64
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
@@ -114,3 +116,10 @@ def test_slider_helpers_pick_the_widget_type():
     assert (s.min, s.max, s.value, s.continuous_update) == (-4, 0, 1e-2, False)
     assert dropdown(["a", "b"]).value == "a"
     assert dropdown({"A": 1, "B": 2}, value=2).value == 2
+
+
+def test_displayed_it_offers_the_widget_and_its_picture_as_a_png():
+    explorer = _line_explorer([])
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # JupyterLab: the live widget
+    assert base64.b64decode(bundle["image/png"]) == explorer.png  # a static page: the picture

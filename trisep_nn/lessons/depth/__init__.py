@@ -179,7 +179,7 @@ def shallow_sawtooth_network(k):
 
 def network_output(model, x):
     """The network's output on a 1-D array ``x``, as a 1-D NumPy array (no graph)."""
-    from trisep_nn.engine import Tensor, no_grad
+    from trisep_nn.tensor import Tensor, no_grad
 
     with no_grad():
         return model(Tensor(np.asarray(x, dtype=float).reshape(-1, 1))).data.ravel()
@@ -192,8 +192,8 @@ def hidden_layer_outputs(model, x):
     with ``s = sawtooth(x, l - 1)``; ``2 h1 - 4 h2`` recovers ``sawtooth(x, l)``.
     Returns a list of arrays (one per hidden layer) of that combination.
     """
-    from trisep_nn.engine import Tensor, no_grad
     from trisep_nn.nn import ReLU
+    from trisep_nn.tensor import Tensor, no_grad
 
     out = []
     with no_grad():

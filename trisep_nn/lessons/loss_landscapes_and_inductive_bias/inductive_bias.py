@@ -23,8 +23,8 @@ permutation invariant, whatever the weights.
 
 import numpy as np
 
-from trisep_nn.engine import Tensor, no_grad
 from trisep_nn.nn import MLP, Module
+from trisep_nn.tensor import Tensor, no_grad
 
 __all__ = [
     "N_PARTICLES", "particle_data", "scalar_sum_pt", "permute_particles", "DeepSets",

@@ -118,24 +118,25 @@ def loss_function(X, y, loss="bce"):
         labels, one logit per class). The data are converted once, so that the
         hundreds of evaluations of a 2-D slice cost one forward pass each.
     """
-    from trisep_nn import engine
+    from trisep_nn import losses
+    from trisep_nn.tensor import Tensor, no_grad
 
-    X = engine.Tensor(np.asarray(X, dtype=float))
+    X = Tensor(np.asarray(X, dtype=float))
     y = np.asarray(y)
     if loss == "bce":
         target = y.astype(float).reshape(-1, 1)
-        loss_of = engine.bce_with_logits
+        loss_of = losses.bce_with_logits
     elif loss == "mse":
         target = y.astype(float).reshape(len(y), -1)
-        loss_of = engine.mse
+        loss_of = losses.mse
     elif loss == "cross_entropy":
         target = y.astype(int)
-        loss_of = engine.softmax_cross_entropy
+        loss_of = losses.cross_entropy
     else:
         raise ValueError(f"loss must be 'bce', 'mse' or 'cross_entropy', got {loss!r}")
 
     def f(model):
-        with engine.no_grad(), np.errstate(over="ignore"):
+        with no_grad(), np.errstate(over="ignore"):
             return float(loss_of(model(X), target).item())
 
     return f
