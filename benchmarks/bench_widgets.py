@@ -180,10 +180,10 @@ def measure(name, factory, data_args):
                 errors.append(f"{control}={value!r}: {explorer.last_error!r}")
         return explorer.timings[n:]
 
-    n_built = len(explorer.breakdown)
+    n_built = len(getattr(explorer, "breakdown", []))
     first, again = run_moves(), run_moves()
     median, p90 = _stats(first)
-    explorer.breakdown = explorer.breakdown[n_built:]  # the moves only
+    explorer.breakdown = getattr(explorer, "breakdown", [])[n_built:]  # the moves only
     return {
         "name": name, "module": factory.__module__, "built": built, "moves": len(first),
         "median": median, "p90": p90, "revisit": _stats(again)[0], "errors": errors, "note": "",
