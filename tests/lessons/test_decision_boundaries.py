@@ -183,6 +183,34 @@ def test_squared_inputs_let_a_network_without_hidden_layer_separate_circles():
     assert straight < 0.75 < 0.95 < pg.run.scores()["test_accuracy"]
 
 
+@pytest.mark.parametrize("name", ["x1sq", "x2sq", "x1x2", "sinx1", "sinx2"])
+def test_every_feature_toggle_adds_its_input_and_its_picture(name):
+    pg = _small()
+    columns, units = _pictures(pg)
+    pg.update(**{name: True})
+    assert pg.config["features"] == ["x1", "x2", name] and pg.model.sizes[0] == 3
+    assert _pictures(pg)[0][0] == columns[0] + 1
+    third = _pictures(pg)[1][2][2]  # the new input's picture: the feature over the plane
+    assert third.shape[2] == 4 and len(np.unique(third.reshape(-1, 4), axis=0)) > 10
+    pg.update(**{name: False})
+    assert pg.config["features"] == ["x1", "x2"] and pg.last_error is None
+
+
+def test_the_regularisation_and_dataset_controls_reach_the_run():
+    pg = _small(hidden=[8, 8])
+    pg.update(l1=0.01)
+    assert pg.config["l1"] == 0.01
+    pg.step(20)
+    assert (np.concatenate([la.weight.data.ravel() for la in pg.model.linears]) == 0).any()
+    pg.update(l1=0.0, l2=0.03)
+    assert pg.config["l2"] == 0.03 and pg.run.epoch == 0
+    pg.update(dataset="plane", noise=0.05)
+    assert pg.run.task == "regression" and len(pg._parts["output"].extras) == 1  # colour bar
+    pg.update(dataset="clusters", noise=0.1)
+    assert pg.run.task == "classification" and pg._parts["output"].extras == []
+    assert pg.last_error is None
+
+
 def test_every_feature_is_its_function_of_the_standardised_inputs():
     run = db.TrainingRun(features=list(db.FEATURES), hidden=[3])
     Z = (run.X_test - run.mean) / run.scale
