@@ -452,15 +452,17 @@ def test_stop_takes_effect_within_one_frame():
 
     async def scenario():
         task = pg.start()
-        await asyncio.sleep(0.3)
-        frames, clicked = len(pg.frames), asyncio.get_running_loop().time()
-        pg.stop()
-        await asyncio.wait_for(task, 10)
-        return len(pg.frames) - frames, asyncio.get_running_loop().time() - clicked
+        while len(pg.frames) < 3:
+            await asyncio.sleep(0.01)
+        frames, epoch = len(pg.frames), pg.run.epoch
+        pg.stop()  # as a click handled by the kernel between two frames
+        await asyncio.wait_for(task, 30)
+        return len(pg.frames) - frames, pg.run.epoch - epoch
 
-    extra_frames, seconds = asyncio.run(scenario())
-    assert extra_frames <= 1  # the frame under way, at most
-    assert seconds < 2 * max(pg.frames)
+    extra_frames, extra_epochs = asyncio.run(scenario())
+    assert extra_frames == 0 and extra_epochs == 0  # no frame starts after Stop
+    # (bench_widgets.py clicks at random moments from another thread, as a browser does:
+    # then the frame under way finishes, and nothing after it)
 
 
 def test_background_training_ends_at_max_epochs_and_when_settings_change():
