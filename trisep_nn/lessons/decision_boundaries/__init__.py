@@ -142,7 +142,7 @@ def to_share(config):
     """A config as one line, ``key=value&...`` (lists comma-separated, numbers exact).
 
     >>> to_share({"dataset": "xor", "hidden": [3], "epochs": 20})[:40]
-    'dataset=xor&n_samples=300&noise=0.2&trai'
+    'dataset=xor&n_samples=300&noise=0.1&trai'
     """
     cfg = check_config(config)
     parts = []
