@@ -405,11 +405,10 @@ class Playground(Explorer):
         run = self.run
         if run.diverged:
             return f"diverged at epoch {run.epoch}: lower η and press Reset"
-        s = run.scores()
+        s = run.scores()  # (short: its letters are drawn anew every frame)
         if run.task == "regression":
             return f"epoch {run.epoch}: test MSE {s['test_loss']:.4f}"
-        return (f"epoch {run.epoch}: test loss {s['test_loss']:.3f}, "
-                f"accuracy {100 * s['test_accuracy']:.0f}%")
+        return f"epoch {run.epoch}: test loss {s['test_loss']:.3f}, {s['test_accuracy']:.0%}"
 
     def _show_status(self):
         run = self.run
