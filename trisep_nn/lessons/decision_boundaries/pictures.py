@@ -396,9 +396,9 @@ class CurvesPanel:
     reference for the physics toy), and below it the RMS gradient ∂L/∂W of each
     weight layer, on a log scale.
 
-    The axis limits move in steps (the epochs by a factor 4, the losses and gradients
-    by whole decades or by a tenth) and stay while a new run has no epoch yet,
-    so most frames and most control moves change only the lines, not the ticks."""
+    The axis limits are chosen so that they rarely move while training (the epochs
+    grow by a factor 4, the losses start above the untrained network's, the gradients
+    span six decades), so most frames change only the lines, not the ticks."""
 
     def __init__(self, fig, run):
         self.shape = self.signature(run)
@@ -472,23 +472,29 @@ class CurvesPanel:
         self.train.set_data(epochs, h["loss"])
         self.test.set_data(epochs, h["test_loss"])
         self.bayes.set_visible(bayes and bool(epochs))
-        if epochs:  # a run without epochs keeps the last limits: nothing to show yet
-            self._rescale(run, grads, bayes)
+        self._rescale(run, grads, bayes)
         return self.changed
 
     def _rescale(self, run, grads, bayes):
+        """Limits chosen once per run where possible: epochs 0 to 100 (then x 4), the
+        losses up to above the untrained network's, the gradients from 1e-5 to 10."""
         h = run.history
-        right = 25
-        while right < h["epoch"][-1]:
+        right = 100
+        while h["epoch"] and right < h["epoch"][-1]:
             right *= 4
-        finite = [v for v in h["loss"] + h["test_loss"] if np.isfinite(v)]
-        if bayes:
+        start = run.scores() if not h["epoch"] else {"loss": h["loss"][0],
+                                                      "test_loss": h["test_loss"][0]}
+        finite = [v for v in [start["loss"], start["test_loss"], *h["loss"], *h["test_loss"]]
+                  if np.isfinite(v)]
+        if bayes and h["epoch"]:
             self.bayes.set_data([0, right], [run.bayes_test_loss] * 2)
             finite.append(run.bayes_test_loss)
         top = max(finite) if finite else 1.0
-        top = 0.1 * np.ceil(10.5 * top) if top > 0.1 else 10 ** np.ceil(np.log10(top * 1.05))
+        top = 0.2 * np.ceil(5.5 * top) if top > 0.2 else 10 ** np.ceil(np.log10(top * 1.1))
         self._limits(self.loss_ax, xlim=(0, right), ylim=(0, top))
         positive = grads[np.isfinite(grads) & (grads > 0)]
-        low, high = ((np.floor(np.log10(positive.min())), np.ceil(np.log10(positive.max())))
-                     if positive.size else (-3.0, 0.0))
-        self._limits(self.grad_ax, xlim=(0, right), ylim=(10**low, 10 ** max(high, low + 1)))
+        low, high = -5.0, 1.0  # wide: typical gradients never move the axis
+        if positive.size:
+            low = min(low, np.floor(np.log10(positive.min())))
+            high = max(high, np.ceil(np.log10(positive.max())))
+        self._limits(self.grad_ax, xlim=(0, right), ylim=(10**low, 10**high))

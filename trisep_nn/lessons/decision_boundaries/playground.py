@@ -97,7 +97,7 @@ class Playground(Explorer):
         self._fixed = {"n_samples": cfg["n_samples"]}  # config keys without a control
         self.run, self._task, self._stop_requested, self.running = None, None, False, False
         self._parts = {}  # the figure's panels, built on the first draw
-        self.frames = []
+        self.frames, self._live_redraws = [], []
         self._status = widgets.HTML()
         self._share = widgets.Text(description="share", continuous_update=False,
                                    layout=widgets.Layout(width="98%"),
@@ -199,6 +199,7 @@ class Playground(Explorer):
                         break
                 if self.run is run:
                     self.redraw(live=True)
+                    self._live_redraws.append(self.timings[-1] if self.timings else 0.02)
                 self.frames.append(time.perf_counter() - start)
                 # Give the kernel the floor: button clicks and slider moves are handled
                 # here, between frames (this is what keeps the interface responsive).
@@ -216,12 +217,12 @@ class Playground(Explorer):
 
     def _chunk(self):
         """Training time per frame: ``chunk_seconds``, or by default three quarters of a
-        typical redraw (the median of the last five), so that a frame is drawn at least
-        every 1.75 redraws and Stop never waits long."""
+        typical live redraw (the median of the last five), so that a frame takes about
+        1.75 redraws and Stop never waits long."""
         if self.chunk_seconds is not None:
             return self.chunk_seconds
-        recent = sorted(self.timings[-5:]) or [0.05]
-        return min(0.75 * recent[len(recent) // 2], 0.15)
+        recent = sorted(self._live_redraws[-5:]) or [0.02]
+        return min(0.75 * recent[len(recent) // 2], 0.1)
 
     # -- controls --------------------------------------------------------------
     def _make_controls(self, cfg):
