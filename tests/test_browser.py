@@ -604,6 +604,7 @@ def _train_live(page):
     for k, i in enumerate(trains):
         # by position, not by its label: the label changes to "Stop" when pressed
         _train_and_stop(buttons.nth(i), f"Playground {k + 1}")
+        _playground_fits_and_follows(page, buttons.nth(i), f"Playground {k + 1}")
     return len(trains)
 
 
@@ -634,6 +635,35 @@ def _train_and_stop(button, name):
     settled = box.evaluate(JS_PICTURE)
     time.sleep(1.5)
     assert box.evaluate(JS_PICTURE) == settled, f"{name}: the picture kept changing after Stop"
+
+
+def _playground_fits_and_follows(page, button, name, screen=(1200, 800)):
+    """Issue 16: the whole Playground fits a laptop screen (about 1200 x 800 CSS px) without
+    scrolling, shown in a screenshot; and a new control (the input feature x₁²) changes
+    the picture, and switching it back changes it again."""
+    box = button.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][.//img][1]")
+    page.set_viewport_size({"width": screen[0], "height": screen[1]})
+    try:
+        box.evaluate("el => el.scrollIntoView({block: 'start'})")
+        time.sleep(0.5)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"playground_{screen[0]}x{screen[1]}.png"))
+        where = box.bounding_box()
+        assert where and where["x"] >= 0 and where["x"] + where["width"] <= screen[0], (
+            f"{name} does not fit {screen[0]} px across: {where}")
+        status = page.locator("#jp-main-statusbar").bounding_box()  # JupyterLab's bottom bar
+        bottom = status["y"] if status else screen[1]
+        assert where["y"] >= 0 and where["y"] + where["height"] <= bottom, (
+            f"{name} does not fit {screen[1]} px down without scrolling: {where}, the "
+            f"notebook's visible area ends at {bottom} px")
+        feature = box.locator(".widget-toggle-button", has_text="x₁²")
+        for _ in range(2):  # on, then off again
+            before = box.evaluate(JS_PICTURE)
+            feature.click()
+            _wait(lambda before=before: box.evaluate(JS_PICTURE) != before, SLIDER_TIMEOUT_S,
+                  f"{name}: the picture did not change after switching the input x₁²")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _screenshot(page, notebook):

@@ -46,6 +46,7 @@ __all__ = [
     "PHYSICS_TOY_PARAMS",
     "physics_toy",
     "physics_toy_logpdf",
+    "physics_toy_mass_pdf",
     "physics_toy_likelihood_ratio",
     "bayes_optimal_score",
 ]
@@ -472,6 +473,16 @@ def physics_toy_logpdf(X, signal):
         log_deta = stats.norm.logpdf(deta, 0.0, _physics_deta_width(np.maximum(pt, 0.0), signal))
         out = log_m + log_pt + log_deta
     return np.where(np.isnan(out), -np.inf, out)
+
+
+def physics_toy_mass_pdf(m, signal):
+    """``p(m | signal)`` (``signal=True``) or ``p(m | background)``: the mass factor of
+    :func:`physics_toy_logpdf`'s density, for computing marginals in fewer features.
+
+    >>> float(physics_toy_mass_pdf(300.0, signal=True))    # outside [50, 200] GeV
+    0.0
+    """
+    return _physics_mass_distribution(bool(signal)).pdf(m)
 
 
 def physics_toy_likelihood_ratio(X, log=False):

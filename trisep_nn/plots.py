@@ -54,6 +54,7 @@ __all__ = [
     "RC_PARAMS",
     "style",
     "decision_boundary",
+    "class_image",
     "training_curves",
     "gradient_histograms",
     "complexity_curve",
@@ -244,6 +245,27 @@ def _check_2d_points(X, name):
     return X
 
 
+def class_image(P, discrete=False):
+    """The picture of K-class probabilities ``P`` (shape (rows, columns, K)) that
+    :func:`decision_boundary` shows: an RGBA array (rows, columns, 4), each pixel in
+    the colour of its most probable class, more opaque where the model is more
+    confident (``discrete=True``: equally opaque everywhere), the boundaries between
+    classes in dark grey."""
+    n_classes = P.shape[-1]
+    predicted = P.argmax(axis=-1)
+    image = _class_colors(n_classes)[predicted]
+    if discrete:
+        image[..., 3] = 0.45
+    else:
+        strength = (P.max(axis=-1) - 1 / n_classes) / (1 - 1 / n_classes)
+        image[..., 3] = 0.12 + 0.5 * strength
+    edge = np.zeros(predicted.shape, dtype=bool)
+    edge[:, 1:] |= predicted[:, 1:] != predicted[:, :-1]
+    edge[1:, :] |= predicted[1:, :] != predicted[:-1, :]
+    image[edge] = (0.2, 0.2, 0.2, 0.8)
+    return image
+
+
 @_styled
 def decision_boundary(
     model,
@@ -357,18 +379,9 @@ def decision_boundary(
         if colorbar:
             ax.figure.colorbar(shading, ax=ax, label=f"p({class_names[1]} | x)")
     else:
-        predicted = P.argmax(axis=1).reshape(xx.shape)
-        confidence = P.max(axis=1).reshape(xx.shape)
-        image = colors[predicted].copy()
-        strength = (confidence - 1 / n_classes) / (1 - 1 / n_classes)
-        image[..., 3] = 0.12 + 0.5 * strength
-        edge = np.zeros(xx.shape, dtype=bool)
-        edge[:, 1:] |= predicted[:, 1:] != predicted[:, :-1]
-        edge[1:, :] |= predicted[1:, :] != predicted[:-1, :]
-        image[edge] = (0.2, 0.2, 0.2, 0.8)
         ax.imshow(
-            image, origin="lower", extent=(low[0], high[0], low[1], high[1]),
-            aspect="auto", interpolation="nearest",
+            class_image(P.reshape(*xx.shape, n_classes)), origin="lower",
+            extent=(low[0], high[0], low[1], high[1]), aspect="auto", interpolation="nearest",
         )
 
     for k in range(n_classes):
