@@ -10,7 +10,8 @@ ReLU hidden layers. The same step is written three ways:
   forward ReLU overwrites its input, the backward ReLU masks in place, the
   softmax works in place); no graph, no Python objects per operation.
 - engine: trisep_nn's Tensor, `linear(h, W, b, "relu")` (one node per hidden
-  layer, as nn.MLP runs it), the fused losses, `backward()`; and once more
+  layer, as nn.MLP runs it), the losses (trisep_nn.losses: checked inputs, then
+  one fused node), `backward()`; and once more
   with two nodes per hidden layer, `linear(h, W, b).relu()`, to show what
   the fused node saves.
 - torch (only if it is installed): the same with torch on one thread.
@@ -54,13 +55,9 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from trisep_nn.autodiff import jvp  # noqa: E402
-from trisep_nn.engine import (  # noqa: E402
-    Tensor,
-    bce_with_logits,
-    linear,
-    no_grad,
-    softmax_cross_entropy,
-)
+from trisep_nn.losses import bce_with_logits, cross_entropy  # noqa: E402
+from trisep_nn.ops import linear  # noqa: E402
+from trisep_nn.tensor import Tensor, no_grad  # noqa: E402
 
 CASES = [  # (batch, layer sizes); one output unit means BCE-with-logits, else softmax CE
     (100, [2, 16, 16, 1]),
@@ -141,7 +138,7 @@ def engine_mlp(params, x, fused=True):
 
 def engine_step(params, X, y, lr, fused=True):
     out = engine_mlp(params, X, fused)
-    loss = bce_with_logits(out, y) if out.shape[1] == 1 else softmax_cross_entropy(out, y)
+    loss = bce_with_logits(out, y) if out.shape[1] == 1 else cross_entropy(out, y)
     for p in params:
         p.zero_grad()
     loss.backward()

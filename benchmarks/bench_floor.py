@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_engine as bench  # noqa: E402
 
-from trisep_nn.engine import Tensor  # noqa: E402
+from trisep_nn.tensor import Tensor  # noqa: E402
 
 
 class Node:

@@ -34,11 +34,11 @@ from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from trisep_nn import engine
-from trisep_nn.engine import Tensor
+from trisep_nn import losses
 from trisep_nn.estimators import MLPClassifier
 from trisep_nn.nn import MLP
 from trisep_nn.optim import Adam
+from trisep_nn.tensor import Tensor
 from trisep_nn.train import fit
 
 
@@ -84,8 +84,8 @@ def compare(seeds):
 
 
 def bare_loop(model, X, y, loss_fn, epochs, batch_size, seed):
-    """The training steps and nothing else (the engine's fused loss without input
-    checks, no loss value read back, no metrics): what fit() must not slow down."""
+    """The training steps and nothing else (the public loss, no loss value read back,
+    no metrics): what fit() must not slow down."""
     opt = Adam(model.parameters(), lr=1e-3)
     rng = np.random.default_rng(seed)
     order = np.arange(len(X))
@@ -125,8 +125,8 @@ def overhead(repeats):
     Xm, ym = make_moons(1000, noise=0.25, random_state=0)
     cases = [
         ("digits, 64-128-10, batch 200", X, y, [64, 128, 10], "cross_entropy",
-         engine.softmax_cross_entropy, y, 200, 20),
-        ("moons, 2-32-32-1, batch 32", Xm, ym, [2, 32, 32, 1], "bce", engine.bce_with_logits,
+         losses.cross_entropy, y, 200, 20),
+        ("moons, 2-32-32-1, batch 32", Xm, ym, [2, 32, 32, 1], "bce", losses.bce_with_logits,
          ym.reshape(-1, 1).astype(float), 32, 20),
     ]
     for label, X, y, sizes, loss_name, loss_fn, y_bare, batch, epochs in cases:

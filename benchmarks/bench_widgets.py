@@ -19,14 +19,21 @@ control moved across its whole range: median <= 0.75 R and p90 <= 1.1 R.
     python benchmarks/bench_widgets.py            # every explorer
     python benchmarks/bench_widgets.py playground # only names containing "playground"
 
+Then the Playground's live training (issue 16): while a 2-layer x 8-unit network
+trains with every unit's picture shown, each frame (training epochs + redraw) should
+take at most 0.5 R, and Stop, clicked at a random moment, should take effect within
+one frame. Printed as a second table (``--no-frames`` skips it).
+
 Times are wall-clock on this machine; on a shared or busy machine they are
 inflated, so say so when you report them.
 """
 
 import argparse
+import asyncio
 import inspect
 import os
 import sys
+import threading
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the tests run: one BLAS thread
@@ -36,6 +43,7 @@ import numpy as np  # noqa: E402
 
 TARGET_MEDIAN_R = 0.75
 TARGET_P90_R = 1.1
+TARGET_FRAME_R = 0.5
 CORE = {"Explorer", "slider", "log_slider", "dropdown"}
 
 
@@ -106,10 +114,14 @@ def _values(control, n=5):
                             widgets.ToggleButtons, widgets.RadioButtons)):
         options = list(control._options_values)  # the values behind the labels
         picks = [o for o in options if o != current]
-        step = max(1, len(picks) // (n - 1)) if picks else 1
-        return picks[::step][: n - 1] + [current]
-    if isinstance(control, widgets.Checkbox):
+        if len(picks) <= n - 1:
+            return picks + [current]
+        spread = np.unique(np.round(np.linspace(0, len(picks) - 1, n - 1)).astype(int))
+        return [picks[i] for i in spread] + [current]  # the whole range, ends included
+    if isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
         return [not current, current]
+    if isinstance(control, (widgets.IntText, widgets.BoundedIntText)):
+        return [current + 1, current + 2, current]  # e.g. a seed: other data, other weights
     if isinstance(control, widgets.FloatLogSlider):
         exps = np.linspace(control.min, control.max, n)  # the whole range, ends included
         return [float(control.base ** e) for e in exps] + [current]
@@ -168,17 +180,82 @@ def measure(name, factory, data_args):
                 errors.append(f"{control}={value!r}: {explorer.last_error!r}")
         return explorer.timings[n:]
 
+    n_built = len(getattr(explorer, "breakdown", []))
     first, again = run_moves(), run_moves()
     median, p90 = _stats(first)
+    explorer.breakdown = getattr(explorer, "breakdown", [])[n_built:]  # the moves only
     return {
         "name": name, "module": factory.__module__, "built": built, "moves": len(first),
         "median": median, "p90": p90, "revisit": _stats(again)[0], "errors": errors, "note": "",
+        "breakdown": _breakdown(explorer),
     }
+
+
+def measure_frames(R, n_frames=40, n_stops=5, seed=0):
+    """The Playground training a 2 x 8 ReLU network on moons: frame times (training +
+    redraw) in R, and what Stop, clicked at a random moment, lets happen after it."""
+    from trisep_nn.widgets import playground
+
+    pg = playground(hidden=[8, 8])
+    pg.max_epochs = 10**7
+    rng = np.random.default_rng(seed)
+    stops = []  # (seconds from the click to the end of training, frames finished after it)
+
+    async def train_and_stop():
+        loop = asyncio.get_running_loop()
+        for _ in range(n_stops):
+            first = len(pg.frames)
+            task = pg.start()
+            while len(pg.frames) < first + n_frames // n_stops:
+                await asyncio.sleep(0.002)
+            clicked = []
+
+            def click(clicked=clicked):  # from a thread, as a browser message reaches a kernel
+                time.sleep(rng.uniform(0, np.median(pg.frames)))
+                clicked.append((time.perf_counter(), len(pg.frames)))
+                loop.call_soon_threadsafe(pg.stop)
+
+            threading.Thread(target=click).start()
+            await task
+            at, frames = clicked[0]
+            stops.append((time.perf_counter() - at, len(pg.frames) - frames))
+
+    epochs = pg.run.epoch
+    asyncio.run(train_and_stop())
+    frames = np.asarray(pg.frames)
+    redraws = np.asarray(pg.timings[-len(frames):])
+    return {"frames": len(frames), "epochs_per_frame": (pg.run.epoch - epochs) / len(frames),
+            "median_R": np.median(frames) / R, "p90_R": np.percentile(frames, 90) / R,
+            "redraw_R": np.median(redraws) / R, "stop_R": max(s for s, _ in stops) / R,
+            "frames_after_stop": max(n for _, n in stops)}
+
+
+def report_frames(R):
+    f = measure_frames(R)
+    ok = "✅" if f["p90_R"] <= TARGET_FRAME_R and f["frames_after_stop"] <= 1 else "❌"
+    print(f"\nPlayground live training (2 x 8 ReLU on moons, every unit shown): a frame is "
+          f"some epochs + one redraw (target: p90 frame <= {TARGET_FRAME_R} R; after a click "
+          f"on Stop at a random moment, at most the frame under way finishes).\n")
+    print("| frames | epochs/frame | frame median | frame p90 | of which redraw | "
+          "Stop: slowest | frames after Stop | on target |")
+    print("|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    print(f"| {f['frames']} | {f['epochs_per_frame']:.1f} | {f['median_R']:.2f} R | "
+          f"{f['p90_R']:.2f} R | {f['redraw_R']:.2f} R | {f['stop_R']:.2f} R | "
+          f"{f['frames_after_stop']} | {ok} |")
+    return f
+
+
+def _breakdown(explorer):
+    """Median seconds per redraw in each phase (see Explorer.breakdown)."""
+    phases = explorer.breakdown
+    return {k: float(np.median([b[k] for b in phases])) for k in phases[0]} if phases else {}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("only", nargs="?", default="", help="only names containing this")
+    parser.add_argument("--no-frames", action="store_true",
+                        help="skip the Playground's live-training frames")
     args = parser.parse_args(argv)
 
     import trisep_nn.widgets as w
@@ -204,8 +281,9 @@ def main(argv=None):
     print(f"\nRefit-and-redraw latency per explorer move, in ms and in units of R = "
           f"{1000 * R:.0f} ms (target: median <= {TARGET_MEDIAN_R} R, p90 <= {TARGET_P90_R} R); "
           f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}.\n")
-    print("| explorer | lesson | moves | median | p90 | revisit median | built (s) | on target |")
-    print("|---|---|---:|---:|---:|---:|---:|:---:|")
+    print("| explorer | lesson | moves | median | p90 | revisit median | built (s) | "
+          "draw / render / png | on target |")
+    print("|---|---|---:|---:|---:|---:|---:|---|:---:|")
     for r in rows:
         if "median" not in r:
             continue
@@ -215,7 +293,10 @@ def main(argv=None):
         lesson = r["module"].split(".")[-2]
         cells = " | ".join(f"{r[key]:.0f} ms = {in_r[key]:.2f} R"
                            for key in ("median", "p90", "revisit"))
-        print(f"| `{r['name']}` | {lesson} | {r['moves']} | {cells} | {r['built']:.2f} | {ok} |")
+        phases = " / ".join(f"{r['breakdown'].get(k, np.nan) / R:.2f}"
+                            for k in ("draw", "render", "png"))
+        print(f"| `{r['name']}` | {lesson} | {r['moves']} | {cells} | {r['built']:.2f} | "
+              f"{phases} R | {ok} |")
     skipped = [r for r in rows if "median" not in r]
     if skipped:
         print("\nNot measured (no defaults, and no entry in this script's `_data()`): "
@@ -223,6 +304,8 @@ def main(argv=None):
     for r in rows:
         for error in r.get("errors", []):
             print(f"\n- `{r['name']}` showed an error for {error}")
+    if not args.no_frames and args.only in "playground":
+        report_frames(R)
     return rows
 
 

@@ -1,6 +1,7 @@
 """The course's set-up files agree with each other and with the README."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_readme_has_the_two_newcomer_commands():
     commands = dict(blocks)
     assert commands == {
         "open": "python -m pip install -r requirements.txt && "
-                "jupyter lab notebooks/00_start_here.ipynb",
+                "jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb",
         "test": "python -m pip install -r requirements-dev.txt && pytest",
     }
     assert "token=''" not in readme and "--NotebookApp.token" not in readme
@@ -64,17 +65,70 @@ def test_every_notebook_in_the_readme_exists():
     assert existing <= linked, f"notebooks missing from the README table: {existing - linked}"
 
 
-def test_binder_installs_requirements_with_the_tested_python():
-    assert (ROOT / "binder/requirements.txt").read_text().count("-r ../requirements.txt") == 1
+def test_binder_installs_what_the_kernel_needs_at_the_tested_versions():
+    """On Binder the server's own JupyterLab serves the course: binder/requirements.txt
+    pins what the kernel needs, at requirements.txt's versions, and no server."""
+    binder = (ROOT / "binder/requirements.txt").read_text().splitlines()
+    pins = _pins(binder)
+    tested = _pins((ROOT / "requirements.txt").read_text().splitlines())
+    for server in ("jupyterlab", "notebook", "jupyter_server", "jupyterhub"):
+        assert server not in pins, f"binder/requirements.txt must not install {server}"
+    assert not any(line.startswith("-r") for line in binder), "no -r: it would pull jupyterlab"
+    assert "-e ." in binder, "Binder must install the trisep_nn package"
+    kernel_side = {name: v for name, v in tested.items() if name != "jupyterlab"}
+    assert pins == kernel_side, (
+        "binder/requirements.txt must pin what requirements.txt pins, less jupyterlab:\n"
+        f"binder: {sorted(pins.items())}\nrequirements: {sorted(kernel_side.items())}")
     assert (ROOT / "binder/runtime.txt").read_text().strip().startswith("python-3.")
+
+
+def test_launch_links_match_the_repository_address():
+    sys.path.insert(0, str(ROOT / "binder"))
+    try:
+        import launch_links
+    finally:
+        sys.path.pop(0)
+    assert launch_links.check() == [], "\n".join(launch_links.check())
+    address = launch_links.repository()
     readme = (ROOT / "README.md").read_text()
-    links = re.findall(r"^\[binder\]: (\S+)$", readme, re.M)
-    assert len(links) == 1 and links[0].endswith("urlpath=lab/tree/notebooks/00_start_here.ipynb")
+    get = readme.index("<!-- launch:get -->")
+    assert "git clone" in readme[get:] and get < readme.index("from the course folder")
+    if launch_links.is_placeholder(address):  # no badge that leads nowhere, and it says so
+        assert "mybinder.org" not in readme
+        assert "not set up yet" in readme and "[project.urls]" in readme
+
+
+def test_launch_links_follow_a_new_address(tmp_path):
+    """Setting the address and running --write puts a working badge and clone command in
+    the README and a launch link in notebook 00; the check fails until --write runs."""
+    for name in ("README.md", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks/00_start_here.ipynb", tmp_path / "notebooks")
+    script = [sys.executable, str(ROOT / "binder/launch_links.py"), "--root", str(tmp_path)]
+    assert subprocess.run(script, capture_output=True).returncode == 0
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "https://github.com/OWNER/REPO", "https://github.com/trisep/trisep-nn"))
+    stale = subprocess.run(script, capture_output=True, text=True)
+    assert stale.returncode == 1 and "--write" in stale.stdout
+    assert subprocess.run(script + ["--write"], capture_output=True).returncode == 0
+    link = ("https://mybinder.org/v2/gh/trisep/trisep-nn/HEAD"
+            "?urlpath=lab/tree/notebooks/00_start_here.ipynb")
+    readme = (tmp_path / "README.md").read_text()
+    assert f"[![Binder](https://mybinder.org/badge_logo.svg)]({link})" in readme
+    assert "git clone https://github.com/trisep/trisep-nn.git trisep-nn" in readme
+    assert "not set up yet" not in readme
+    assert link in (tmp_path / "notebooks/00_start_here.ipynb").read_text()
+    # a link written by hand, outside the generated parts, is caught too
+    (tmp_path / "README.md").write_text(readme + "\n[run](https://mybinder.org/v2/gh/x/y/HEAD)\n")
+    assert subprocess.run(script, capture_output=True).returncode == 1
 
 
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci/run").read_text()
     assert "test-command" in ci and "nbstripout --verify" in ci and "repo2docker --no-build" in ci
+    assert ".ci/binder_env.py" in ci and "launch_links.py" in ci
 
 
 def test_import_is_fast_and_light():

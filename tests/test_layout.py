@@ -80,3 +80,23 @@ def test_contributing_maps_every_notebook_to_its_lesson_folder():
     text = (ROOT / "CONTRIBUTING.md").read_text()
     for number, lesson in LESSONS.items():
         assert f"| {number:02d} | `{lesson}/` |" in text, f"CONTRIBUTING.md has no row for {lesson}"
+
+
+def _function_lengths(path):
+    """(name, lines from def to its end, docstring included) of every function."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node.name, node.end_lineno - node.lineno + 1
+
+
+def test_no_toolkit_function_is_longer_than_60_lines():
+    """A function a student reads in one sitting (the plotting functions excepted)."""
+    long = {f"{path.name}:{name}": n for path in sorted(PACKAGE.glob("*.py"))
+            if path.name != "plots.py" for name, n in _function_lengths(path) if n > 60}
+    assert not long, f"split these: {long}"
+
+
+def test_the_engine_core_file_reads_in_one_sitting():
+    lines = len((PACKAGE / "tensor.py").read_text().splitlines())
+    assert lines <= 400, f"tensor.py has {lines} lines; the derivative rules belong in ops.py"

@@ -22,20 +22,41 @@ m backward passes (``jacobian_reverse``) or n forward passes
 
 import numpy as np
 
-from .engine import Tensor, backpropagate, enable_grad, no_grad
+from .ops import as_float_array, describe
+from .tensor import Tensor, backpropagate, enable_grad, no_grad
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian_forward", "jacobian_reverse"]
 
 
-def _array(value):
-    """A float array, copied so that nothing we return shares memory with the caller."""
-    return np.array(value.data if isinstance(value, Tensor) else value,
-                    dtype=_float_dtype(value), copy=True)
+def _array(value, name="an argument"):
+    """A float array (floats keep their dtype, the rest becomes float64), copied so
+    that nothing we return shares memory with the caller."""
+    return _float(value, name).copy()
 
 
-def _float_dtype(value):
-    data = value.data if isinstance(value, Tensor) else np.asarray(value)
-    return data.dtype if data.dtype.kind == "f" else np.float64
+def _float(value, name):
+    """value as a float array; booleans are refused (a point to differentiate at is
+    made of numbers)."""
+    try:
+        if np.asarray(value.data if isinstance(value, Tensor) else value).dtype == bool:
+            raise TypeError
+        return as_float_array(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers; "
+                        f"got {describe(value)}") from None
+
+
+def _function(f, name):
+    if not callable(f):
+        raise TypeError(f"{name}: f must be a function of Tensors, got {describe(f)}")
+    return f
+
+
+def _sequence(values, name):
+    if isinstance(values, (str, dict)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"jvp: {name} must be a tuple, one entry per argument of f; got "
+                        f"{describe(values)}")
+    return tuple(values)
 
 
 def _output(out, name):
@@ -49,7 +70,7 @@ def _gradients(out, leaves, seed):
     """d<seed, out>/d leaf for each leaf, as new arrays (zeros where out does not depend on it)."""
     if not out.requires_grad:
         return [np.zeros_like(leaf.data) for leaf in leaves]
-    found = backpropagate(out, seed, seed_is_ours=False)
+    found = backpropagate(out, seed, retain_graph=True)  # vjp_fn may walk it again
     return [found[leaf] if leaf in found else np.zeros_like(leaf.data) for leaf in leaves]
 
 
@@ -65,14 +86,17 @@ def value_and_grad(f, argnums=0):
     """
     several = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if several else (argnums,)
+    _function(f, "value_and_grad")
+    if not nums or not all(isinstance(i, int) and not isinstance(i, bool) for i in nums):
+        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
 
     def value_and_grad_f(*args):
         args = list(args)
         for i in nums:
-            if i >= len(args):
+            if not -len(args) <= i < len(args):
                 raise ValueError(f"argnums={argnums} but f was called with {len(args)} "
                                  "arguments")
-        leaves = [Tensor(_array(args[i]), requires_grad=True) for i in nums]
+        leaves = [Tensor(_array(args[i], f"argument {i}"), requires_grad=True) for i in nums]
         for i, leaf in zip(nums, leaves):
             args[i] = leaf
         with enable_grad():
@@ -115,14 +139,14 @@ def vjp(f, *primals):
         >>> vjp_fn(np.array([1.0, 10.0]))
         (array([ 2., 40.]),)
     """
-    leaves = [Tensor(_array(p), requires_grad=True) for p in primals]
+    _function(f, "vjp")
+    leaves = [Tensor(_array(p, "a primal"), requires_grad=True) for p in primals]
     with enable_grad():
         out = _output(f(*leaves), "vjp")
     value = out.data.copy()
 
     def vjp_fn(cotangent):
-        u = np.asarray(cotangent.data if isinstance(cotangent, Tensor) else cotangent,
-                       dtype=out.data.dtype)
+        u = np.asarray(_float(cotangent, "the cotangent"), dtype=out.data.dtype)
         if u.shape != out.shape:
             raise ValueError(f"vjp_fn: the cotangent has shape {u.shape} but f's output has "
                              f"shape {out.shape}")
@@ -140,7 +164,8 @@ def jvp(f, primals, tangents):
         >>> jvp(lambda x: x.exp(), (np.array([0.0, 1.0]),), (np.array([1.0, 1.0]),))
         (array([1.        , 2.71828183]), array([1.        , 2.71828183]))
     """
-    primals, tangents = tuple(primals), tuple(tangents)
+    _function(f, "jvp")
+    primals, tangents = _sequence(primals, "primals"), _sequence(tangents, "tangents")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primals but {len(tangents)} tangents; "
                          "give one tangent per primal")
@@ -148,8 +173,8 @@ def jvp(f, primals, tangents):
     for p, t in zip(primals, tangents):
         # no copy of p: operations never write into their inputs, and what we
         # return is copied below
-        x = Tensor(np.asarray(p.data if isinstance(p, Tensor) else p, dtype=_float_dtype(p)))
-        t = np.asarray(t.data if isinstance(t, Tensor) else t, dtype=x.data.dtype)
+        x = Tensor(_float(p, "a primal"))
+        t = np.asarray(_float(t, "a tangent"), dtype=x.data.dtype)
         if t.shape != x.shape:
             raise ValueError(f"jvp: a tangent has shape {t.shape} but its primal has shape "
                              f"{x.shape}")
@@ -166,7 +191,8 @@ def jacobian_forward(f, x):
 
     Shape: f(x).shape + x.shape. Cheap when x is small and f(x) is large.
     """
-    x = _array(x)
+    _function(f, "jacobian_forward")
+    x = _array(x, "x")
     out = None
     columns = []
     for k in range(x.size):
@@ -186,7 +212,7 @@ def jacobian_reverse(f, x):
 
     Shape: f(x).shape + x.shape. Cheap when f(x) is small (a loss!) and x is large.
     """
-    out, vjp_fn = vjp(f, _array(x))
+    out, vjp_fn = vjp(f, _array(x, "x"))
     rows = []
     for k in range(out.size):
         e_k = np.zeros(out.size, dtype=out.dtype)

@@ -28,9 +28,9 @@ Contents
   (the best possible classifier).
 """
 
-import numbers
-
 import numpy as np
+
+from .validation import check_bool, check_count, check_number, check_random_state
 
 __all__ = [
     "cosine",
@@ -46,6 +46,7 @@ __all__ = [
     "PHYSICS_TOY_PARAMS",
     "physics_toy",
     "physics_toy_logpdf",
+    "physics_toy_mass_pdf",
     "physics_toy_likelihood_ratio",
     "bayes_optimal_score",
 ]
@@ -54,55 +55,18 @@ __all__ = [
 # --------------------------------------------------------------------------
 # argument checks: a bad argument is a ValueError that names the value
 # --------------------------------------------------------------------------
-def _check_n_samples(n_samples, name="n_samples"):
-    if (
-        isinstance(n_samples, bool)
-        or not isinstance(n_samples, numbers.Integral)
-        or n_samples <= 0
-    ):
-        raise ValueError(f"{name} must be a positive integer, got {n_samples!r}")
-    return int(n_samples)
-
-
-def _check_nonnegative(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value < 0
-    ):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
-
-
-def _check_positive(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
-
-
-def _check_n_classes(n_classes):
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
-    return int(n_classes)
+def _check_n_classes(n_classes, n_samples):
+    n_classes = check_count(n_classes, "n_classes", minimum=2)
+    if n_classes > n_samples:
+        raise ValueError(f"n_classes={n_classes} needs at least one sample per class, but "
+                         f"n_samples is {n_samples}")
+    return n_classes
 
 
 def _rng(random_state):
-    # scikit-learn's own rule: None -> NumPy's global RandomState, int -> a new
-    # RandomState(seed), RandomState -> itself. Anything else is a ValueError.
-    from sklearn.utils import check_random_state
-
-    try:
-        return check_random_state(random_state)
-    except ValueError:
-        raise ValueError(
-            f"random_state must be None, an int seed or a numpy RandomState, got {random_state!r}"
-        ) from None
+    # scikit-learn's rule (the data sets draw as scikit-learn does): None -> NumPy's
+    # global RandomState, int -> a new RandomState(seed), RandomState -> itself.
+    return check_random_state(random_state, legacy=True)
 
 
 def _class_sizes(n_samples, n_classes):
@@ -117,8 +81,13 @@ def _shuffle(X, y, rng):
     return X[order], y[order]
 
 
-def _as_xy(X, y):
-    return np.ascontiguousarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
+def _as_xy(X, y, noise_name="noise"):
+    """X as float64, y as int64, unless a huge noise made a point infinite."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{noise_name} is so large that some points are not finite numbers; "
+                         "use a smaller value")
+    return X, np.asarray(y, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------
@@ -130,7 +99,11 @@ def cosine(x):
     >>> float(cosine(0.0)), round(float(cosine(1 / 3)), 12)
     (1.0, 0.0)
     """
-    return np.cos(1.5 * np.pi * np.asarray(x, dtype=np.float64))
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"x must be a number or an array of numbers, got {x!r}") from None
+    return np.cos(1.5 * np.pi * x)
 
 
 #: The default truth of :func:`noisy_function`, for plotting it next to the data.
@@ -170,8 +143,8 @@ def noisy_function(n_samples=30, f=None, noise=0.1, x_range=(0.0, 1.0), sort=Fal
     >>> X.shape, y.shape
     ((30, 1), (30,))
     """
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_nonnegative(noise, "noise")
+    n_samples = check_count(n_samples, "n_samples")
+    noise = check_number(noise, "noise", low=0.0)
     f = cosine if f is None else f
     if not callable(f):
         raise ValueError(f"f must be a callable such as numpy.sin, got {f!r}")
@@ -189,7 +162,10 @@ def noisy_function(n_samples=30, f=None, noise=0.1, x_range=(0.0, 1.0), sort=Fal
         raise ValueError(
             f"f must map an array of shape {x.shape} to the same shape, got shape {fx.shape}"
         )
-    y = fx + noise * rng.standard_normal(n_samples)
+    with np.errstate(over="ignore"):  # an overflow is reported below, by name
+        y = fx + noise * rng.standard_normal(n_samples)
+    if not np.all(np.isfinite(y)):
+        raise ValueError("f(x) + noise is not finite everywhere: check f and noise")
     if sort:  # the same points, reordered
         order = np.argsort(x, kind="stable")
         x, y = x[order], y[order]
@@ -210,8 +186,8 @@ def moons(n_samples=200, noise=0.2, random_state=None):
     """
     from sklearn.datasets import make_moons
 
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_nonnegative(noise, "noise")
+    n_samples = check_count(n_samples, "n_samples")
+    noise = check_number(noise, "noise", low=0.0)
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=_rng(random_state))
     return _as_xy(X, y)
 
@@ -227,10 +203,9 @@ def circles(n_samples=200, noise=0.1, factor=0.5, random_state=None):
     """
     from sklearn.datasets import make_circles
 
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_nonnegative(noise, "noise")
-    if not (isinstance(factor, numbers.Real) and 0 < factor < 1):
-        raise ValueError(f"factor must be a number in (0, 1), got {factor!r}")
+    n_samples = check_count(n_samples, "n_samples")
+    noise = check_number(noise, "noise", low=0.0)
+    factor = check_number(factor, "factor", 0.0, 1.0, low_open=True, high_open=True)
     X, y = make_circles(
         n_samples=n_samples, noise=noise, factor=factor, random_state=_rng(random_state)
     )
@@ -251,15 +226,16 @@ def xor(n_samples=200, noise=0.1, random_state=None):
     >>> X.shape, int(y.sum())
     ((200, 2), 100)
     """
-    n_samples = _check_n_samples(n_samples)
-    noise = _check_nonnegative(noise, "noise")
+    n_samples = check_count(n_samples, "n_samples")
+    noise = check_number(noise, "noise", low=0.0)
     rng = _rng(random_state)
     # quadrants 0..3 in turn: signs (+,+), (-,+), (-,-), (+,-); label 1 for (+,+), (-,-)
     quadrant = np.arange(n_samples) % 4
     signs = np.array([[1, 1], [-1, 1], [-1, -1], [1, -1]], dtype=np.float64)[quadrant]
     X = signs * rng.uniform(0.0, 1.0, size=(n_samples, 2))
     y = (quadrant % 2 == 0).astype(np.int64)
-    X = X + noise * rng.standard_normal((n_samples, 2))
+    with np.errstate(over="ignore"):  # an overflow is reported below, by name
+        X = X + noise * rng.standard_normal((n_samples, 2))
     return _shuffle(*_as_xy(X, y), rng)
 
 
@@ -277,27 +253,28 @@ def spirals(n_samples=400, n_classes=4, noise=0.05, turns=0.75, random_state=Non
     >>> X.shape, [int((y == k).sum()) for k in range(3)]
     ((300, 2), [100, 100, 100])
     """
-    n_samples = _check_n_samples(n_samples)
-    n_classes = _check_n_classes(n_classes)
-    noise = _check_nonnegative(noise, "noise")
-    turns = _check_positive(turns, "turns")
+    n_samples = check_count(n_samples, "n_samples")
+    n_classes = _check_n_classes(n_classes, n_samples)
+    noise = check_number(noise, "noise", low=0.0)
+    turns = check_number(turns, "turns", low=0.0, low_open=True)
     rng = _rng(random_state)
     y = np.repeat(np.arange(n_classes), _class_sizes(n_samples, n_classes))
     r = rng.uniform(0.05, 1.0, size=n_samples)
     t = 2 * np.pi * (y / n_classes + turns * r)
     X = np.column_stack([r * np.cos(t), r * np.sin(t)])
-    X = X + noise * rng.standard_normal((n_samples, 2))
+    with np.errstate(over="ignore"):  # an overflow is reported below, by name
+        X = X + noise * rng.standard_normal((n_samples, 2))
     return _shuffle(*_as_xy(X, y), rng)
 
 
-def blobs(n_samples=300, n_classes=3, cluster_std=1.0, centers=None, random_state=None):
+def blobs(n_samples=300, n_classes=None, cluster_std=1.0, centers=None, random_state=None):
     """Gaussian blobs, one per class (scikit-learn's ``make_blobs``).
 
-    By default the ``n_classes`` centres sit evenly on a circle of radius 3,
-    so every run has the same geometry and only the points change; pass
-    ``centers`` (an array of shape ``(n_classes, 2)``) to place them yourself.
-    ``cluster_std`` is the standard deviation of each blob. The classes are
-    balanced to within one point.
+    By default the ``n_classes`` (default 3) centres sit evenly on a circle of
+    radius 3, so every run has the same geometry and only the points change;
+    pass ``centers`` (an array of shape ``(n_classes, n_features)``) to place
+    them yourself. ``cluster_std`` is the standard deviation of each blob. The
+    classes are balanced to within one point.
 
     >>> X, y = blobs(300, n_classes=3, random_state=0)
     >>> X.shape, [int((y == k).sum()) for k in range(3)]
@@ -305,24 +282,34 @@ def blobs(n_samples=300, n_classes=3, cluster_std=1.0, centers=None, random_stat
     """
     from sklearn.datasets import make_blobs
 
-    n_samples = _check_n_samples(n_samples)
-    cluster_std = _check_nonnegative(cluster_std, "cluster_std")
+    n_samples = check_count(n_samples, "n_samples")
+    cluster_std = check_number(cluster_std, "cluster_std", low=0.0)
     if centers is None:
-        n_classes = _check_n_classes(n_classes)
+        n_classes = _check_n_classes(3 if n_classes is None else n_classes, n_samples)
         angle = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 4
         centers = 3.0 * np.column_stack([np.cos(angle), np.sin(angle)])
     else:
-        centers = np.asarray(centers, dtype=np.float64)
-        if centers.ndim != 2 or centers.shape[0] < 2 or not np.all(np.isfinite(centers)):
-            raise ValueError(
-                "centers must be a finite array of shape (n_classes >= 2, n_features), "
-                f"got shape {centers.shape}"
-            )
+        centers = _check_centers(centers, n_classes, n_samples)
     X, y = make_blobs(
         n_samples=n_samples, centers=centers, cluster_std=cluster_std,
         random_state=_rng(random_state),
     )
-    return _as_xy(X, y)
+    return _as_xy(X, y, "cluster_std")
+
+
+def _check_centers(centers, n_classes, n_samples):
+    try:
+        centers = np.asarray(centers, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"centers must be an array of numbers, got {centers!r}") from None
+    if centers.ndim != 2 or centers.shape[0] < 2 or not np.all(np.isfinite(centers)):
+        raise ValueError("centers must be a finite array of shape (n_classes >= 2, n_features), "
+                         f"got shape {centers.shape}")
+    if n_classes is not None and n_classes != len(centers):
+        raise ValueError(f"n_classes={n_classes!r} but centers has {len(centers)} rows; give "
+                         "one of them, or both in agreement")
+    _check_n_classes(len(centers), n_samples)
+    return centers
 
 
 def four_class(n_samples=600, noise=0.08, random_state=None):
@@ -437,13 +424,8 @@ def physics_toy(n_samples=2000, signal_fraction=0.5, random_state=None):
     >>> X.shape, int(y.sum())
     ((1000, 3), 500)
     """
-    n_samples = _check_n_samples(n_samples)
-    if (
-        isinstance(signal_fraction, bool)
-        or not isinstance(signal_fraction, numbers.Real)
-        or not 0 <= signal_fraction <= 1
-    ):
-        raise ValueError(f"signal_fraction must be a number in [0, 1], got {signal_fraction!r}")
+    n_samples = check_count(n_samples, "n_samples")
+    signal_fraction = check_number(signal_fraction, "signal_fraction", 0.0, 1.0)
     rng = _rng(random_state)
     n_signal = int(round(signal_fraction * n_samples))
     X = np.concatenate(
@@ -454,7 +436,10 @@ def physics_toy(n_samples=2000, signal_fraction=0.5, random_state=None):
 
 
 def _check_physics_X(X):
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"X must be an array of numbers, got {type(X).__name__}") from None
     if X.ndim != 2 or X.shape[1] != len(PHYSICS_TOY_FEATURES):
         raise ValueError(
             f"X must have shape (n_samples, {len(PHYSICS_TOY_FEATURES)}) with columns "
@@ -480,7 +465,7 @@ def physics_toy_logpdf(X, signal):
 
     X = _check_physics_X(X)
     m, pt, deta = X.T
-    signal = bool(signal)
+    signal = check_bool(signal, "signal")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_m = _physics_mass_distribution(signal).logpdf(m)
         shape, scale = _physics_pt_shape_scale(np.where(m > 0, m, 1.0), signal)
@@ -488,6 +473,16 @@ def physics_toy_logpdf(X, signal):
         log_deta = stats.norm.logpdf(deta, 0.0, _physics_deta_width(np.maximum(pt, 0.0), signal))
         out = log_m + log_pt + log_deta
     return np.where(np.isnan(out), -np.inf, out)
+
+
+def physics_toy_mass_pdf(m, signal):
+    """``p(m | signal)`` (``signal=True``) or ``p(m | background)``: the mass factor of
+    :func:`physics_toy_logpdf`'s density, for computing marginals in fewer features.
+
+    >>> float(physics_toy_mass_pdf(300.0, signal=True))    # outside [50, 200] GeV
+    0.0
+    """
+    return _physics_mass_distribution(bool(signal)).pdf(m)
 
 
 def physics_toy_likelihood_ratio(X, log=False):
@@ -529,12 +524,8 @@ def bayes_optimal_score(X, signal_fraction=0.5):
     >>> bool(((p >= 0) & (p <= 1)).all())
     True
     """
-    if (
-        isinstance(signal_fraction, bool)
-        or not isinstance(signal_fraction, numbers.Real)
-        or not 0 < signal_fraction < 1
-    ):
-        raise ValueError(f"signal_fraction must be a number in (0, 1), got {signal_fraction!r}")
+    signal_fraction = check_number(signal_fraction, "signal_fraction", 0.0, 1.0, low_open=True,
+                                   high_open=True)
     from scipy.special import expit  # the logistic sigmoid, stable at large |logit|
 
     llr = physics_toy_likelihood_ratio(X, log=True)

@@ -17,6 +17,9 @@ PACKAGES = [
     "jupyterlab_widgets", "jupyterlab", "ipykernel",
 ]
 SETUP = "python -m pip install -r requirements.txt"
+# The oldest Python the course supports: pyproject.toml's requires-python, the README
+# and the pins say the same (tests/test_doctor.py checks).
+MIN_PYTHON = (3, 11)
 
 
 def _version(name):
@@ -39,12 +42,28 @@ def _widgets_match(ipywidgets_version, lab_widgets_version):
     return True, "any"
 
 
+def _python_problem(version_info=None):
+    """A fix-it line when this Python is older than the course needs, else None."""
+    version_info = tuple(version_info or sys.version_info)
+    if version_info[:2] >= MIN_PYTHON:
+        return None
+    version = ".".join(map(str, version_info[:3]))
+    minimum = ".".join(map(str, MIN_PYTHON))
+    return (f"Python {version} is too old: the course needs Python {minimum} or newer. "
+            f"Make a fresh virtual environment with a newer Python (`python{minimum} -m venv "
+            f".venv`, then `source .venv/bin/activate`) and run `{SETUP}` in it")
+
+
 def diagnose():
     """Return ``(rows, problems)``: (name, version or None) pairs, and fix-it lines."""
     rows = [("python", sys.version.split()[0]), ("trisep_nn", _version("trisep_nn"))]
     rows += [(name, _version(name)) for name in PACKAGES]
     found = dict(rows)
     problems = []
+
+    python = _python_problem()
+    if python:
+        problems.append(python)
 
     missing = [name for name, version in rows if version is None]
     if missing:

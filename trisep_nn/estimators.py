@@ -55,13 +55,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import engine, nn
-from .engine import Tensor
+from . import losses, nn
 from .optim import SGD, Adam
-from .train import Callback
+from .train import EarlyStopping
 from .train import fit as train_fit
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -76,6 +76,31 @@ _ACTIVATIONS = {
 
 class _BaseMLP(BaseEstimator):
     """Shared parameters, checks, training and forward pass of the two estimators."""
+
+    # Every parameter's allowed values, checked up front by scikit-learn's
+    # _validate_params (an error naming the parameter, not a failure mid-training).
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "momentum": [Interval(numbers.Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(numbers.Real, 0, 1, closed="left")],
+        "beta_2": [Interval(numbers.Real, 0, 1, closed="left")],
+        "epsilon": [Interval(numbers.Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"),
+                             Options(numbers.Real, {np.inf})],
+    }
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=1e-4, batch_size="auto", learning_rate_init=1e-3, max_iter=200,
@@ -102,103 +127,93 @@ class _BaseMLP(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
 
-    # -- parameter checks ------------------------------------------------------
-
-    def _hidden_sizes(self):
+    def _check_params(self):
+        """Validate every parameter; return the hidden layer sizes as a tuple."""
+        self._validate_params()
+        for name, rule in self._parameter_constraints.items():  # True is an Integral too
+            if isinstance(getattr(self, name), (bool, np.bool_)) and not (
+                    "boolean" in rule or "verbose" in rule):
+                raise ValueError(f"The '{name}' parameter of {type(self).__name__} must be a "
+                                 f"number, not {getattr(self, name)!r}")
         sizes = self.hidden_layer_sizes
-        if isinstance(sizes, numbers.Integral):
-            sizes = (sizes,)
-        sizes = tuple(sizes)
-        if any(not isinstance(s, numbers.Integral) or s < 1 for s in sizes):
+        sizes = (sizes,) if isinstance(sizes, numbers.Integral) else tuple(np.ravel(sizes))
+        if any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral) or s < 1
+               for s in sizes):
             raise ValueError("hidden_layer_sizes must be positive integers, got "
                              f"{self.hidden_layer_sizes!r}")
         return sizes
 
-    def _check_params(self):
-        if self.activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got "
-                             f"{self.activation!r}")
-        if self.solver not in ("adam", "sgd"):
-            raise ValueError(f"solver must be 'adam' or 'sgd', got {self.solver!r} "
-                             "(lbfgs is not implemented here)")
-        for name in ("learning_rate_init",):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or not value > 0:
-                raise ValueError(f"{name} (the learning rate) must be > 0, got {value!r}")
-        for name in ("max_iter", "n_iter_no_change"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        for name in ("alpha", "tol", "epsilon"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or not value >= 0:
-                raise ValueError(f"{name} must be >= 0, got {value!r}")
-        if self.early_stopping and not 0 < self.validation_fraction < 1:
-            raise ValueError("validation_fraction must be in (0, 1), got "
-                             f"{self.validation_fraction!r}")
-        if self.batch_size != "auto" and (not isinstance(self.batch_size, numbers.Integral)
-                                          or self.batch_size < 1):
-            raise ValueError(f"batch_size must be 'auto' or a positive integer, got "
-                             f"{self.batch_size!r}")
-
     # -- training ----------------------------------------------------------------
 
-    def _train(self, X, Y, loss_name):
+    def _train(self, X, Y, loss_name, n_out, hidden):
         """Train an MLP on X and the prepared targets Y; set the fitted attributes."""
-        self._check_params()
-        n_samples, n_features = X.shape
+        sizes = [X.shape[1], *hidden, n_out]
         rs = check_random_state(self.random_state)
-        n_out = 1 if Y.ndim == 1 else Y.shape[1]
-        if loss_name == "cross_entropy":
-            n_out = len(self.classes_)
-        sizes = [n_features, *self._hidden_sizes(), n_out]
-        act = "sigmoid" if self.activation == "logistic" else self.activation
-        model = nn.MLP(sizes, activation=act)
+        model = nn.MLP(sizes, activation="sigmoid" if self.activation == "logistic"
+                       else self.activation)
         self._init_like_sklearn(model, rs)
-
-        X_val = Y_val = None
-        if self.early_stopping:
-            # The same split as scikit-learn's for the same random_state: it stratifies
-            # only when the network has one output (two classes), on a boolean column.
-            stratify = Y.astype(bool) if loss_name == "bce" else None
-            X, X_val, Y, Y_val = train_test_split(
-                X, Y, test_size=self.validation_fraction, random_state=rs, stratify=stratify)
-            if len(X_val) < 2:
-                raise ValueError("The validation set is too small. Increase "
-                                 "'validation_fraction' or the size of your dataset.")
-        batch_size = min(200, len(X)) if self.batch_size == "auto" else self.batch_size
-        if not 1 <= batch_size <= len(X):
-            warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is "
-                          "going to be clipped", stacklevel=3)
-            batch_size = int(np.clip(batch_size, 1, len(X)))
-
-        data_loss = {"bce": engine.bce_with_logits, "cross_entropy": engine.softmax_cross_entropy,
-                     "mse": _half_mse}[loss_name]
-        weights = [layer.weight for layer in model.linears]
-        alpha = float(self.alpha)
-        if alpha > 0:
-            def objective(out, yb):
-                return data_loss(out, yb) + _l2_term(weights, alpha / (2 * len(yb)))
-        else:
-            objective = data_loss
-
-        params = model.parameters()
-        if self.solver == "adam":
-            opt = _SklearnAdam(params, lr=self.learning_rate_init,
-                               betas=(self.beta_1, self.beta_2), eps=self.epsilon)
-        else:
-            opt = SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
-                      nesterov=self.nesterovs_momentum and self.momentum > 0)
-
+        X, Y, X_val, Y_val = self._validation_split(X, Y, loss_name, rs)
         # Live views of the parameters: the optimizers update them in place, so the
         # NumPy forward pass used for the validation score sees the current weights.
         self.coefs_ = [layer.weight.data for layer in model.linears]
         self.intercepts_ = [layer.bias.data for layer in model.linears]
-        stopper = _SklearnStopping(self, X_val, Y_val)
-        history = train_fit(model, X, Y, loss=objective, optimizer=opt, epochs=self.max_iter,
-                            batch_size=batch_size, callbacks=[stopper], random_state=rs,
-                            shuffle=self.shuffle, verbose=self.verbose, progress=False)
+        patience = None if self.n_iter_no_change == np.inf else (
+            self.n_iter_no_change + 1)  # scikit-learn stops when the count *exceeds* it
+        if X_val is None:  # its rule: tol and n_iter_no_change, on the training loss ...
+            stopper = EarlyStopping("loss", patience=patience, min_delta=self.tol,
+                                    restore_best_weights=False)
+        else:  # ... or on the validation score, keeping the best epoch's weights
+            stopper = EarlyStopping(lambda _: self._validation_score(X_val, Y_val), mode="max",
+                                    patience=patience, min_delta=self.tol)
+        history = train_fit(model, X, Y, loss=self._objective(model, loss_name),
+                            optimizer=self._optimizer(model), epochs=self.max_iter,
+                            batch_size=self._batch_size(len(X)), callbacks=[stopper],
+                            random_state=rs, shuffle=self.shuffle, verbose=self.verbose,
+                            progress=False)
+        self._set_fitted(model, sizes, loss_name, history, stopper)
+        return self
 
+    def _validation_split(self, X, Y, loss_name, rs):
+        """scikit-learn's split for the same random_state (stratified only when the
+        network has one output, two classes, on a boolean column); or no split."""
+        if not self.early_stopping:
+            return X, Y, None, None
+        stratify = Y.astype(bool) if loss_name == "bce" else None
+        X, X_val, Y, Y_val = train_test_split(X, Y, test_size=self.validation_fraction,
+                                              random_state=rs, stratify=stratify)
+        if len(X_val) < 2:
+            raise ValueError("The validation set is too small. Increase "
+                             "'validation_fraction' or the size of your dataset.")
+        return X, Y, X_val, Y_val
+
+    def _batch_size(self, n):
+        batch_size = min(200, n) if self.batch_size == "auto" else self.batch_size
+        if not 1 <= batch_size <= n:
+            warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is "
+                          "going to be clipped", stacklevel=4)
+            batch_size = int(np.clip(batch_size, 1, n))
+        return batch_size
+
+    def _objective(self, model, loss_name):
+        """Mean data loss + alpha / (2 n_batch) * sum of the squared weights."""
+        data_loss = {"bce": losses.bce_with_logits, "cross_entropy": losses.cross_entropy,
+                     "mse": lambda pred, target: losses.mse(pred, target) * 0.5}[loss_name]
+        weights = [layer.weight for layer in model.linears]
+        alpha = float(self.alpha)
+        if alpha == 0:
+            return data_loss
+        return lambda out, yb: (data_loss(out, yb)
+                                + losses.l2_penalty(weights) * (alpha / (2 * len(yb))))
+
+    def _optimizer(self, model):
+        params = model.parameters()
+        if self.solver == "adam":
+            return _SklearnAdam(params, lr=self.learning_rate_init,
+                                betas=(self.beta_1, self.beta_2), eps=self.epsilon)
+        return SGD(params, lr=self.learning_rate_init, momentum=self.momentum,
+                   nesterov=self.nesterovs_momentum and self.momentum > 0)
+
+    def _set_fitted(self, model, sizes, loss_name, history, stopper):
         model.zero_grad()  # the last batch's gradients are of no further use
         self.model_ = model
         self.coefs_ = [c.copy() for c in self.coefs_]
@@ -207,22 +222,17 @@ class _BaseMLP(BaseEstimator):
         self.loss_ = self.loss_curve_[-1]
         self.n_iter_ = len(self.loss_curve_)
         self.n_layers_ = len(sizes)
-        self.n_outputs_ = n_out
+        self.n_outputs_ = sizes[-1]
         self.out_activation_ = {"bce": "logistic", "cross_entropy": "softmax",
                                 "mse": "identity"}[loss_name]
-        if self.early_stopping:
-            self.validation_scores_ = stopper.scores
-            self.best_validation_score_ = stopper.best
-            self.best_loss_ = None
-        else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self.best_loss_ = stopper.best
+        validating = self.early_stopping
+        self.validation_scores_ = stopper.values if validating else None
+        self.best_validation_score_ = stopper.best if validating else None
+        self.best_loss_ = None if validating else stopper.best
         if not history["stopped_early"]:
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                           "and the optimization hasn't converged yet.", ConvergenceWarning,
-                          stacklevel=3)
-        return self
+                          stacklevel=4)
 
     def _init_like_sklearn(self, model, rs):
         """scikit-learn's initialisation, drawn in its order from the same RandomState:
@@ -253,47 +263,15 @@ class _BaseMLP(BaseEstimator):
         return validate_data(self, X, dtype=np.float64, reset=False)
 
 
-class _SklearnStopping(Callback):
-    """scikit-learn's stopping rule (``tol``, ``n_iter_no_change``), as a fit callback.
-
-    Without validation data it watches the training loss; with it, the validation
-    score (accuracy or R², higher is better), keeping the best epoch's weights.
-    """
-
-    def __init__(self, estimator, X_val, y_val):
-        self.est, self.X_val, self.y_val = estimator, X_val, y_val
-        self.scores, self.count, self.best_state = [], 0, None
-        self.best = -np.inf if X_val is not None else np.inf
-
-    def on_epoch_end(self, epoch, model, history):
-        tol = self.est.tol
-        if self.X_val is None:
-            loss = history["loss"][-1]
-            self.count = self.count + 1 if loss > self.best - tol else 0
-            self.best = min(self.best, loss)
-        else:
-            score = self.est._validation_score(self.X_val, self.y_val)
-            self.scores.append(score)
-            self.count = self.count + 1 if score < self.best + tol else 0
-            if score > self.best:
-                self.best = score
-                self.best_state = model.state_dict()
-        return self.count > self.est.n_iter_no_change
-
-    def on_train_end(self, model, history):
-        if self.best_state is not None:
-            model.load_state_dict(self.best_state)
-
-
-def _half_mse(pred, target):
-    return engine.mse(pred, target) * 0.5
-
-
-def _l2_term(weights, c):
-    """``c · Σ ‖W‖²`` as one graph node (gradient ``2 c W``): the L2 part of the objective."""
-    value = c * sum(float(np.vdot(W.data, W.data)) for W in weights)
-    return Tensor._make(np.array(value), weights,
-                        lambda g: tuple((2.0 * c * g) * W.data for W in weights))
+def _validate(estimator, X, y, **kwargs):
+    """scikit-learn's validate_data, with its bare conversion errors ("could not
+    convert string to float") saying that X or y is the culprit."""
+    try:
+        return validate_data(estimator, X, y, **kwargs)
+    except (TypeError, ValueError) as error:
+        if "convert" in str(error) or "argument must be" in str(error):
+            raise type(error)(f"X and y must be arrays of numbers: {error}") from None
+        raise
 
 
 class _SklearnAdam(Adam):
@@ -302,26 +280,7 @@ class _SklearnAdam(Adam):
     ``η_t = η √(1−β₂ᵗ) / (1−β₁ᵗ)``. It differs from :class:`~trisep_nn.optim.Adam` only
     in where ε enters, and makes the estimators take exactly scikit-learn's steps."""
 
-    def step(self):
-        self.t += 1
-        b1, b2 = self.betas
-        lr_t = self.lr * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        for p, m, v, w in zip(self.params, self.m, self.v, self._work):
-            g = p.grad
-            if g is None:
-                continue
-            m *= b1
-            np.multiply(g, 1.0 - b1, out=w)
-            m += w
-            v *= b2
-            np.multiply(g, g, out=w)
-            w *= 1.0 - b2
-            v += w
-            np.sqrt(v, out=w)
-            w += self.eps
-            np.divide(m, w, out=w)
-            w *= lr_t
-            p.data -= w
+    eps_after_bias_correction = False
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
@@ -350,7 +309,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and labels y; returns self."""
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        hidden = self._check_params()
+        X, y = _validate(self, X, y, dtype=np.float64)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
@@ -358,8 +318,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             raise ValueError("MLPClassifier needs samples of at least 2 classes in y; got "
                              f"one class only: {self.classes_[0]!r}")
         if len(self.classes_) == 2:
-            return self._train(X, y_idx.astype(np.float64).reshape(-1, 1), "bce")
-        return self._train(X, y_idx.astype(np.int64), "cross_entropy")
+            return self._train(X, y_idx.astype(np.float64).reshape(-1, 1), "bce", 1, hidden)
+        return self._train(X, y_idx.astype(np.int64), "cross_entropy", len(self.classes_),
+                           hidden)
 
     def _validation_score(self, X, y):
         z = self._forward(X)
@@ -398,11 +359,12 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and targets y ((n,) or (n, k)); returns self."""
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
+        hidden = self._check_params()
+        X, y = _validate(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         y = np.asarray(y, dtype=np.float64)
         self._y_ndim = y.ndim
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        return self._train(X, Y, "mse")
+        return self._train(X, Y, "mse", Y.shape[1], hidden)
 
     def _validation_score(self, X, Y):
         return float(r2_score(Y, self._forward(X)))

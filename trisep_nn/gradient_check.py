@@ -27,7 +27,9 @@ therefore agrees to many digits; a wrong one is typically off by O(1).
 import numpy as np
 
 from .autodiff import vjp
-from .engine import Tensor, no_grad
+from .ops import as_float_array, describe
+from .tensor import Tensor, no_grad
+from .validation import check_number, check_random_state
 
 __all__ = ["gradcheck", "GradcheckReport"]
 
@@ -99,14 +101,13 @@ def gradcheck(f, *arrays, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0, names=None):
     -------
     GradcheckReport : prints as a small table; ``bool(report)`` is the verdict.
     """
-    xs = [np.array(a.data if isinstance(a, Tensor) else a, dtype=np.float64, copy=True)
-          for a in arrays]
-    names = list(names) if names is not None else [f"x{i}" for i in range(len(xs))]
+    xs, names = _check_gradcheck_arguments(f, arrays, eps, atol, rtol, seed, names)
     out, vjp_fn = vjp(f, *xs)
     out = np.asarray(out, dtype=np.float64)
     # Random output weights: every output entry counts, each differently, so a
     # gradient that mixes up two outputs cannot pass by luck.
-    u = np.ones_like(out) if out.size == 1 else np.random.default_rng(seed).normal(size=out.shape)
+    u = np.ones_like(out) if out.size == 1 else check_random_state(seed, "seed").normal(
+        size=out.shape)
     analytic = [np.asarray(g, dtype=np.float64) for g in vjp_fn(u)]
 
     def weighted_output(values):
@@ -137,3 +138,30 @@ def gradcheck(f, *arrays, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0, names=None):
             "passed": bool(np.all(abs_err <= atol + rtol * np.abs(num))),
         })
     return GradcheckReport(rows, analytic, numeric, eps, atol, rtol)
+
+
+def _check_gradcheck_arguments(f, arrays, eps, atol, rtol, seed, names):
+    """The inputs as float64 copies and one name per input, or a clear error."""
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be a function of Tensors, got {describe(f)}")
+    if not arrays:
+        raise TypeError("gradcheck: give the point to check at, e.g. gradcheck(f, x)")
+    xs = []
+    for i, a in enumerate(arrays):
+        try:
+            xs.append(np.array(as_float_array(a), dtype=np.float64, copy=True))
+        except (TypeError, ValueError):
+            raise TypeError(f"gradcheck: input {i} must be a number or an array of numbers, "
+                            f"got {describe(a)}") from None
+    check_number(eps, "eps", low=0.0, low_open=True)
+    check_number(atol, "atol", low=0.0)
+    check_number(rtol, "rtol", low=0.0)
+    check_random_state(seed, "seed")
+    if names is not None and (isinstance(names, str) or not hasattr(names, "__iter__")):
+        raise TypeError(f"gradcheck: names must be a list of names, one per input; got "
+                        f"{describe(names)}")
+    names = [f"x{i}" for i in range(len(xs))] if names is None else [str(n) for n in names]
+    if len(names) != len(xs):
+        raise ValueError(f"gradcheck: names has {len(names)} entries for {len(xs)} inputs; "
+                         "give one name per input")
+    return xs, names

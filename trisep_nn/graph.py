@@ -19,6 +19,9 @@ draw, so importing trisep_nn stays fast.
 
 import numpy as np
 
+from .ops import describe
+from .tensor import Tensor
+
 __all__ = ["draw_graph"]
 
 MAX_NODES = 60  # beyond this the picture is unreadable anyway
@@ -26,13 +29,13 @@ MAX_NODES = 60  # beyond this the picture is unreadable anyway
 
 def _graph_nodes(root):
     """All tensors that root was computed from (constants included), inputs first."""
-    order, seen, stack = [], {root}, [(root, iter(root._inputs))]
+    order, seen, stack = [], {root}, [(root, iter(root.inputs))]
     while stack:  # iterative depth-first search, as in the engine
         node, inputs = stack[-1]
         for x in inputs:
             if x not in seen:
                 seen.add(x)
-                stack.append((x, iter(x._inputs)))
+                stack.append((x, iter(x.inputs)))
                 break
         else:
             stack.pop()
@@ -52,12 +55,11 @@ def _fmt(array):
 
 def _op_label(node):
     """The symbol in an operation's circle, e.g. '*', 'log', '**2'."""
-    op = node._op
-    if op.name == "pow":
-        return f"**{_fmt(node._params['p'])}"
-    if op.name == "rpow":
-        return f"{_fmt(node._params['base'])}**"
-    return op.symbol
+    if node.op == "pow":
+        return f"**{_fmt(node.op_params['p'])}"
+    if node.op == "rpow":
+        return f"{_fmt(node.op_params['base'])}**"
+    return node.op_symbol
 
 
 def _layers(nodes):
@@ -66,11 +68,11 @@ def _layers(nodes):
     of their first use instead of with the inputs."""
     column = {}
     for node in nodes:  # inputs come first, so their columns are known
-        column[node] = 0 if not node._inputs else 2 + max(column[x] for x in node._inputs)
+        column[node] = 0 if not node.inputs else 2 + max(column[x] for x in node.inputs)
     placed = set()
     for node in nodes:
-        for x in node._inputs:
-            if not x._inputs and not x.requires_grad and x not in placed:
+        for x in node.inputs:
+            if not x.inputs and not x.requires_grad and x not in placed:
                 column[x] = column[node] - 2
                 placed.add(x)
     return column
@@ -84,57 +86,70 @@ def draw_graph(tensor, ax=None, show_grad=True):
     show_grad : also print each value's ``.grad`` where there is one
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, FancyBboxPatch
 
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"draw_graph: tensor must be a Tensor (the output of a computation), "
+                        f"got {describe(tensor)}")
     nodes = _graph_nodes(tensor)
     if len(nodes) > MAX_NODES:
         raise ValueError(f"draw_graph: the graph has {len(nodes)} values; drawings are "
                          f"readable up to about {MAX_NODES}. Draw a smaller expression.")
-    column = _layers(nodes)
-    # rows: spread the values of each column evenly, keeping discovery order
-    by_column = {}
-    for node in nodes:
-        by_column.setdefault(column[node], []).append(node)
-    height = max(len(v) for v in by_column.values())
-    position = {}
-    for col, members in by_column.items():
-        for k, node in enumerate(members):
-            position[node] = (col * 1.3, ((len(members) - 1) / 2 - k) * 1.0)  # centred
+    position = _positions(nodes)
     if ax is None:
-        width = 1.3 * (max(column.values()) + 1) + 1
-        _, ax = plt.subplots(figsize=(min(0.2 + 0.75 * width, 15), 0.4 + 0.8 * height))
-
-    box_w, box_h, radius = 1.6, 0.7, 0.3
-    arrow = dict(arrowstyle="-|>", color="0.35", lw=1.0, shrinkA=0, shrinkB=0)
+        xs, ys = zip(*position.values())
+        width = max(xs) + 2.3
+        _, ax = plt.subplots(figsize=(min(0.2 + 0.75 * width, 15), 1.2 + 0.8 * np.ptp(ys)))
     for node in nodes:
-        x, y = position[node]
-        is_input = not node._inputs
-        label = node.name or ("" if not is_input else ("param" if node.requires_grad
-                                                       else "const"))
-        lines = [f"{label}  {_fmt(node.data)}".strip() if label else _fmt(node.data)]
-        if show_grad and node.grad is not None:
-            lines.append(f"grad {_fmt(node.grad)}")
-        colour = "#d8e8f8" if node.requires_grad and is_input else (
-            "#eeeeee" if is_input else "#fdf1d6")
-        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
-                                    boxstyle="round,pad=0.02", fc=colour, ec="0.3"))
-        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=9)
-        if node._inputs:  # the operation that made it, one column to the left
-            ox, oy = x - 1.3, y
-            ax.add_patch(Circle((ox, oy), radius, fc="white", ec="0.3"))
-            label = _op_label(node)
-            widest = max(len(line) for line in label.split("\n"))
-            ax.text(ox, oy, label, ha="center", va="center",  # long labels: smaller, to fit
-                    fontsize=9 if widest <= 4 else max(5, 36 / widest))
-            ax.annotate("", xy=(x - box_w / 2, y), xytext=(ox + radius, oy), arrowprops=arrow)
-            for inp in node._inputs:
-                ix, iy = position[inp]
-                ax.annotate("", xy=(ox - radius * 0.95, oy), xytext=(ix + box_w / 2, iy),
-                            arrowprops=arrow)
-    xs = [p[0] for p in position.values()]
-    ys = [p[1] for p in position.values()]
-    ax.set_xlim(min(xs) - box_w / 2 - 0.1, max(xs) + box_w / 2 + 0.1)
-    ax.set_ylim(min(ys) - box_h / 2 - 0.1, max(ys) + box_h / 2 + 0.1)
+        _draw_value(ax, node, position, show_grad)
+    xs, ys = zip(*position.values())
+    ax.set_xlim(min(xs) - BOX_W / 2 - 0.1, max(xs) + BOX_W / 2 + 0.1)
+    ax.set_ylim(min(ys) - BOX_H / 2 - 0.1, max(ys) + BOX_H / 2 + 0.1)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+BOX_W, BOX_H, RADIUS = 1.6, 0.7, 0.3  # a value's box, an operation's circle
+ARROW = dict(arrowstyle="-|>", color="0.35", lw=1.0, shrinkA=0, shrinkB=0)
+
+
+def _positions(nodes):
+    """(x, y) of every value: its column, and rows spread evenly in each column
+    (centred, in discovery order)."""
+    column = _layers(nodes)
+    by_column = {}
+    for node in nodes:
+        by_column.setdefault(column[node], []).append(node)
+    return {node: (col * 1.3, ((len(members) - 1) / 2 - k) * 1.0)
+            for col, members in by_column.items() for k, node in enumerate(members)}
+
+
+def _draw_value(ax, node, position, show_grad):
+    """A value's box and, for an operation's output, the circle of the operation
+    one column to its left with arrows from its inputs."""
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    x, y = position[node]
+    is_input = not node.inputs
+    label = node.name or ("" if not is_input else ("param" if node.requires_grad else "const"))
+    lines = [f"{label}  {_fmt(node.data)}".strip() if label else _fmt(node.data)]
+    if show_grad and node.grad is not None:
+        lines.append(f"grad {_fmt(node.grad)}")
+    colour = "#d8e8f8" if node.requires_grad and is_input else (
+        "#eeeeee" if is_input else "#fdf1d6")
+    ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
+                                boxstyle="round,pad=0.02", fc=colour, ec="0.3"))
+    ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=9)
+    if is_input:
+        return
+    ox, oy = x - 1.3, y
+    ax.add_patch(Circle((ox, oy), RADIUS, fc="white", ec="0.3"))
+    label = _op_label(node)
+    widest = max(len(line) for line in label.split("\n"))
+    ax.text(ox, oy, label, ha="center", va="center",  # long labels: smaller, to fit
+            fontsize=9 if widest <= 4 else max(5, 36 / widest))
+    ax.annotate("", xy=(x - BOX_W / 2, y), xytext=(ox + RADIUS, oy), arrowprops=ARROW)
+    for inp in node.inputs:
+        ix, iy = position[inp]
+        ax.annotate("", xy=(ox - RADIUS * 0.95, oy), xytext=(ix + BOX_W / 2, iy),
+                    arrowprops=ARROW)

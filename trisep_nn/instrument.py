@@ -35,9 +35,10 @@ compare layers with each other, not with numbers from a different batch size.
 
 import numpy as np
 
-from .engine import Tensor
 from .nn import Linear, Sequential
+from .tensor import Tensor
 from .train import Callback, check_Xy, resolve_loss
+from .validation import check_count
 
 __all__ = ["layer_statistics", "Snapshot", "LayerRecorder"]
 
@@ -146,7 +147,8 @@ def layer_statistics(model, X, y, loss="auto", epoch=None):
     The model's parameters and their ``.grad`` are left exactly as they were.
     """
     if not isinstance(model, Sequential):
-        raise TypeError("layer_statistics needs a Sequential or MLP, whose layers it can "
+        raise TypeError("layer_statistics: model must be a Sequential or MLP, whose layers it "
+                        "can "
                         f"walk; got {type(model).__name__}")
     X, y = check_Xy(X, y)
     _, loss_fn, y = resolve_loss(loss, model, X, y)
@@ -200,9 +202,9 @@ class LayerRecorder(Callback):
     """
 
     def __init__(self, X, y, loss="auto", every=1):
-        if int(every) != every or every < 1:
-            raise ValueError(f"every must be a positive integer, got {every!r}")
-        self.X, self.y, self.loss, self.every = X, y, loss, int(every)
+        every = check_count(every, "every")
+        X, y = check_Xy(X, y)
+        self.X, self.y, self.loss, self.every = X, y, loss, every
         self.snapshots = []
 
     def on_train_begin(self, model, history):

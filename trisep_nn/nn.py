@@ -22,7 +22,9 @@ scikit-learn's ``coefs_`` convention (PyTorch stores the transpose).
 
 import numpy as np
 
-from .engine import Tensor, linear
+from .ops import describe, linear
+from .tensor import Tensor
+from .validation import check_count, check_number, check_random_state
 
 __all__ = [
     "Module", "Linear", "ReLU", "Sigmoid", "Tanh", "Identity", "Sequential", "MLP",
@@ -51,9 +53,16 @@ class Module:
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
 
+    def __repr__(self):  # e.g. ReLU(); layers with settings show them
+        return f"{type(self).__name__}()"
+
     def __call__(self, x):
         if not isinstance(x, Tensor):
-            x = Tensor(np.asarray(x, dtype=float))
+            try:
+                x = Tensor(x)
+            except (TypeError, ValueError):
+                raise TypeError(f"{type(self).__name__}: the input must be a Tensor or an "
+                                f"array of numbers, got {describe(x)}") from None
         return self.forward(x)
 
     def named_parameters(self, prefix=""):
@@ -128,13 +137,6 @@ def _children(module, prefix):
                     yield f"{prefix}{key}.{i}", item
 
 
-def _rng(random_state):
-    """A NumPy Generator from None, an int seed, or a Generator (returned as is)."""
-    if isinstance(random_state, np.random.RandomState):
-        random_state = random_state.randint(np.iinfo(np.int32).max)
-    return np.random.default_rng(random_state)
-
-
 INITS = ("he", "xavier", "uniform", "normal")
 
 
@@ -156,14 +158,19 @@ def init_weights(fan_in, fan_out, init="he", scale=None, random_state=None):
     ``scale`` multiplies the recipe (default 1) except for "normal", where it is
     the standard deviation itself.
     """
+    if not isinstance(init, str):
+        raise TypeError(f"init must be one of {INITS}, got {describe(init)}")
     init = {"glorot": "xavier", "kaiming": "he"}.get(init, init)
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    rng = _rng(random_state)
+    fan_in, fan_out = check_count(fan_in, "fan_in"), check_count(fan_out, "fan_out")
+    if scale is not None:
+        scale = check_number(scale, "scale", low=0.0)
+    rng = check_random_state(random_state)
     if init == "normal":
-        std = 0.01 if scale is None else float(scale)
+        std = 0.01 if scale is None else scale
         return rng.normal(0.0, std, size=(fan_in, fan_out))
-    scale = 1.0 if scale is None else float(scale)
+    scale = 1.0 if scale is None else scale
     if init == "he":
         return rng.normal(0.0, scale * np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
     if init == "xavier":
@@ -201,10 +208,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, init="he", scale=None, bias=True,
                  random_state=None, rng=None):
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if int(value) != value or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = check_count(in_features, "in_features")
+        self.out_features = check_count(out_features, "out_features")
         self.init = init
         W = init_weights(self.in_features, self.out_features, init, scale,
                          random_state if rng is None else rng)
@@ -225,18 +230,12 @@ class ReLU(Module):
     def forward(self, x):
         return x.relu()
 
-    def __repr__(self):
-        return "ReLU()"
-
 
 class Sigmoid(Module):
     """``σ(x) = 1 / (1 + e^-x)``; its derivative is at most 1/4 (vanishing gradients)."""
 
     def forward(self, x):
         return x.sigmoid()
-
-    def __repr__(self):
-        return "Sigmoid()"
 
 
 class Tanh(Module):
@@ -245,9 +244,6 @@ class Tanh(Module):
     def forward(self, x):
         return x.tanh()
 
-    def __repr__(self):
-        return "Tanh()"
-
 
 class Identity(Module):
     """Returns its input (no activation)."""
@@ -255,28 +251,19 @@ class Identity(Module):
     def forward(self, x):
         return x
 
-    def __repr__(self):
-        return "Identity()"
-
 
 # Names accepted by MLP(activation=...); "logistic" is scikit-learn's name for the sigmoid.
 ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "logistic": Sigmoid, "tanh": Tanh,
                "identity": Identity, "linear": Identity}
 
 
-# Sequential runs a Linear layer and one of these activations after it as a single
-# graph node, engine.linear(x, W, b, activation). To see the pre-activation x W + b
-# (as trisep_nn.instrument does), call the layers one by one: `for layer in model`.
-_FUSED_ACTIVATIONS = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid"}
+# MLP runs each Linear layer and the activation after it as one graph node,
+# ops.linear(x, W, b, activation), for these activations (Identity: no activation).
+_FUSED = {ReLU: "relu", Tanh: "tanh", Sigmoid: "sigmoid", Identity: None}
 
 
 class Sequential(Module):
     """Modules applied one after the other: ``Sequential(f, g)(x) == g(f(x))``.
-
-    A Linear layer followed by ReLU, Tanh or Sigmoid runs as one graph node,
-    ``linear(x, W, b, activation)``: the same numbers, one array less per
-    layer. Iterate over the layers (``for layer in net: x = layer(x)``) to
-    get the pre-activations as tensors of their own.
 
     >>> net = Sequential(Linear(2, 8, random_state=0), Tanh(), Linear(8, 1, random_state=1))
     >>> len(net), net[1]
@@ -292,16 +279,8 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x):
-        layers, i = self.layers, 0
-        while i < len(layers):
-            layer, follower = layers[i], layers[i + 1] if i + 1 < len(layers) else None
-            if type(layer) is Linear and type(follower) in _FUSED_ACTIVATIONS:
-                # one graph node for both: the same numbers, one array less per layer
-                x = linear(x, layer.weight, layer.bias, _FUSED_ACTIVATIONS[type(follower)])
-                i += 2
-            else:
-                x = layer(x)
-                i += 1
+        for layer in self.layers:
+            x = layer(x)
         return x
 
     def __getitem__(self, i):
@@ -322,6 +301,11 @@ class MLP(Sequential):
     """A multi-layer perceptron: Linear layers of the given sizes, an activation
     between consecutive ones and none after the last (the output is a logit or
     a regression value; the loss function applies the sigmoid / softmax).
+
+    Each Linear layer and the activation after it run as one graph node,
+    ``linear(x, W, b, activation)``: the same numbers as the two layers, one
+    array less per layer. Iterate over the layers (``for layer in model:
+    x = layer(x)``) to get the pre-activations as tensors of their own.
 
     Parameters
     ----------
@@ -346,7 +330,9 @@ class MLP(Sequential):
 
     def __init__(self, sizes, activation="relu", init=None, scale=None, bias=True,
                  random_state=None):
-        sizes = [int(s) for s in sizes]
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"sizes must be a list of layer sizes, got {sizes!r}")
+        sizes = [check_count(s, "every entry of sizes") for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
         if isinstance(activation, str):
@@ -360,7 +346,7 @@ class MLP(Sequential):
             raise TypeError("activation must be a name such as 'relu' or a Module class")
         if init is None:
             init = "he" if act_cls is ReLU else "xavier"
-        rng = _rng(random_state)
+        rng = check_random_state(random_state)
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             layers.append(Linear(n_in, n_out, init=init, scale=scale, bias=bias, rng=rng))
@@ -368,6 +354,15 @@ class MLP(Sequential):
                 layers.append(act_cls())
         super().__init__(*layers)
         self.sizes, self.activation, self.init = sizes, activation, init
+        self._fused = _FUSED.get(act_cls, False)  # False: run layer by layer
+
+    def forward(self, x):
+        if self._fused is False:  # an activation of your own: layer by layer
+            return super().forward(x)
+        *hidden, last = self.linears
+        for layer in hidden:  # Linear + activation as one graph node
+            x = linear(x, layer.weight, layer.bias, self._fused)
+        return linear(x, last.weight, last.bias)
 
     @property
     def linears(self):

@@ -6,7 +6,7 @@ place by one step. The loop is the same as in PyTorch::
 
     >>> from trisep_nn.nn import MLP
     >>> from trisep_nn.losses import mse
-    >>> from trisep_nn.engine import Tensor
+    >>> from trisep_nn.tensor import Tensor
     >>> import numpy as np
     >>> model = MLP([1, 8, 1], random_state=0)
     >>> opt = SGD(model.parameters(), lr=0.1)
@@ -22,7 +22,11 @@ The update formulas are written out in each class's docstring; they are the
 ones of PyTorch's ``torch.optim.SGD`` and ``torch.optim.Adam``.
 """
 
+import warnings
+
 import numpy as np
+
+from .validation import check_number
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -36,8 +40,7 @@ class Optimizer:
 
     def __init__(self, params, lr):
         self.params = _as_param_list(params)
-        _check_positive("lr", lr, "the learning rate")
-        self.lr = float(lr)
+        self.lr = check_number(lr, "lr (the learning rate)", low=0.0, low_open=True)
         self.t = 0  # number of steps taken
 
     def zero_grad(self):
@@ -47,6 +50,18 @@ class Optimizer:
 
     def step(self):  # pragma: no cover - every optimizer overrides it
         raise NotImplementedError
+
+    def gradients(self):
+        """[(index, parameter, gradient)] for the parameters that have a gradient, once
+        each gradient is checked to have its parameter's shape (before any moves)."""
+        found = [(i, p, p.grad) for i, p in enumerate(self.params) if p.grad is not None]
+        for i, p, g in found:
+            if getattr(g, "shape", None) != p.data.shape:
+                raise ValueError(f"{type(self).__name__}.step: parameter {i} has shape "
+                                 f"{p.data.shape} but its .grad has shape "
+                                 f"{getattr(g, 'shape', type(g).__name__)}; gradients must "
+                                 f"have their parameter's shape")
+        return found
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"
@@ -79,7 +94,7 @@ class SGD(Optimizer):
 
     Examples
     --------
-    >>> from trisep_nn.engine import Tensor
+    >>> from trisep_nn.tensor import Tensor
     >>> w = Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = SGD([w], lr=0.1)
     >>> (w * w).sum().backward()        # g = 2 w
@@ -90,13 +105,10 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0, nesterov=False):
         super().__init__(params, lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        _check_nonnegative("weight_decay", weight_decay)
+        self.momentum = check_number(momentum, "momentum", 0.0, 1.0, high_open=True)
+        self.weight_decay = check_number(weight_decay, "weight_decay", low=0.0)
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs a momentum > 0")
-        self.momentum = float(momentum)
-        self.weight_decay = float(weight_decay)
         self.nesterov = bool(nesterov)
         self.velocity = [None] * len(self.params)
 
@@ -104,10 +116,7 @@ class SGD(Optimizer):
         """Move every parameter with a gradient by one SGD step (in place)."""
         self.t += 1
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if g is None:
-                continue
+        for i, p, g in self.gradients():
             if wd:
                 g = g + wd * p.data
             if mu:
@@ -147,7 +156,7 @@ class Adam(Optimizer):
 
     Examples
     --------
-    >>> from trisep_nn.engine import Tensor
+    >>> from trisep_nn.tensor import Tensor
     >>> w = Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = Adam([w], lr=0.1)
     >>> (w * w).sum().backward()
@@ -158,18 +167,19 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
-        b1, b2 = betas
-        for name, b in (("betas[0]", b1), ("betas[1]", b2)):
-            if not 0.0 <= b < 1.0:
-                raise ValueError(f"{name} must be in [0, 1), got {b!r}")
-        _check_nonnegative("eps", eps)
-        _check_nonnegative("weight_decay", weight_decay)
-        self.betas = (float(b1), float(b2))
-        self.eps = float(eps)
-        self.weight_decay = float(weight_decay)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = tuple(check_number(b, f"betas[{i}]", 0.0, 1.0, high_open=True)
+                           for i, b in enumerate(betas))
+        self.eps = check_number(eps, "eps", low=0.0)
+        self.weight_decay = check_number(weight_decay, "weight_decay", low=0.0)
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
-        self._work = [np.empty_like(p.data) for p in self.params]  # scratch, no allocations
+        self.work = [np.empty_like(p.data) for p in self.params]  # scratch: no allocations
+
+    #: Where ε enters: next to the bias-corrected √v̂, as in Algorithm 1 of the paper
+    #: and PyTorch (True), or next to √v, as in scikit-learn (False; see estimators).
+    eps_after_bias_correction = True
 
     def step(self):
         """Move every parameter with a gradient by one Adam step (in place)."""
@@ -177,13 +187,13 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         # Fold both bias corrections into one step size and one epsilon:
         # η m̂/(√v̂ + ε) = (η / (1-β₁ᵗ)) · m / (√v / √(1-β₂ᵗ) + ε)
-        step_size = self.lr / (1.0 - b1**self.t)
-        root_c2 = np.sqrt(1.0 - b2**self.t)
+        if self.eps_after_bias_correction:
+            step_size, root_c2 = self.lr / (1.0 - b1**self.t), np.sqrt(1.0 - b2**self.t)
+        else:  # scikit-learn's form: η √(1-β₂ᵗ)/(1-β₁ᵗ) · m / (√v + ε)
+            step_size, root_c2 = self.lr * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t), 1.0
         wd = self.weight_decay
-        for p, m, v, w in zip(self.params, self.m, self.v, self._work):
-            g = p.grad
-            if g is None:
-                continue
+        for i, p, g in self.gradients():
+            m, v, w = self.m[i], self.v[i], self.work[i]
             if wd:
                 g = g + wd * p.data
             # The same formulas as above, written with in-place NumPy calls so that
@@ -196,7 +206,8 @@ class Adam(Optimizer):
             w *= 1.0 - b2
             v += w                                # v = β₂ v + (1-β₂) g²
             np.sqrt(v, out=w)
-            w *= 1.0 / root_c2
+            if root_c2 != 1.0:
+                w *= 1.0 / root_c2
             w += self.eps                         # w = √v̂ + ε
             np.divide(m, w, out=w)
             w *= step_size                        # w = η m̂ / (√v̂ + ε)
@@ -207,6 +218,9 @@ def _as_param_list(params):
     """A list of the parameters, refusing an empty one (a common slip)."""
     if hasattr(params, "parameters") and callable(params.parameters):
         params = params.parameters()  # a Module passed instead of its parameters
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"params must be a list of Tensors (e.g. model.parameters()), got "
+                        f"{params!r}")
     params = list(params)
     if not params:
         raise ValueError("the optimizer got an empty list of parameters")
@@ -216,14 +230,8 @@ def _as_param_list(params):
                 "optimizer parameters must be Tensors (with .data and .grad), "
                 f"got {type(p).__name__}"
             )
-    return params
-
-
-def _check_positive(name, value, what):
-    if not np.isscalar(value) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} ({what}) must be a positive number, got {value!r}")
-
-
-def _check_nonnegative(name, value):
-    if not np.isscalar(value) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    unique = list({id(p): p for p in params}.values())
+    if len(unique) < len(params):
+        warnings.warn(f"the optimizer got {len(params) - len(unique)} parameter(s) more than "
+                      "once; each is updated once per step", UserWarning, stacklevel=3)
+    return unique

@@ -22,6 +22,9 @@ Functions
 - :func:`roc_curve_plot`: ROC curves with their AUC, e.g. a network against the
   Bayes-optimal classifier.
 - :func:`function_fit`: a 1-D regression: data, true function and fits.
+- :class:`BlitCanvas`: for explorers, redraws only the artists that move.
+- :class:`ProbabilityMap`: for explorers, a classifier's probability over the
+  plane and its boundary, updated in place.
 
 The look (a colour-blind-safe palette, light grid, no top/right frame) is the
 dictionary ``RC_PARAMS``, applied inside each function only; ``with style():``
@@ -36,21 +39,30 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
 from scipy.special import expit, softmax
+
+from .ops import describe
+from .validation import InvalidArgumentError
 
 __all__ = [
     "PALETTE",
     "RC_PARAMS",
     "style",
     "decision_boundary",
+    "class_image",
     "training_curves",
     "gradient_histograms",
     "complexity_curve",
     "learning_curve_plot",
     "roc_curve_plot",
     "function_fit",
+    "BlitCanvas",
+    "ProbabilityMap",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette: class k is PALETTE[k].
@@ -131,7 +143,10 @@ def _to_numpy(a):
 
 
 def _check_finite(a, name):
-    a = np.asarray(a, dtype=np.float64)
+    try:
+        a = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{name} must be numbers, got {describe(a)}") from None
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return a
@@ -142,6 +157,16 @@ def _check_same_length(a, b, name_a, name_b):
         raise ValueError(
             f"{name_a} and {name_b} have different lengths: {len(a)} and {len(b)}"
         )
+
+
+def _finish(ax, xlabel, ylabel, title):
+    """Axis labels, the title (if any) and the legend: the end of every curve plot."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
 
 
 def _is_number(v):
@@ -161,6 +186,11 @@ def _is_trisep_module(model):
     from .nn import Module
 
     return isinstance(model, Module)
+
+
+def _binary_cmap(colors):
+    """Class 0's colour through white (p = ½) to class 1's."""
+    return LinearSegmentedColormap.from_list("trisep_binary", [colors[0], "white", colors[1]])
 
 
 def _probabilities(model, X, output):
@@ -213,6 +243,27 @@ def _check_2d_points(X, name):
             f"{name} must have shape (n_samples, 2) to be drawn in the plane, got {X.shape}"
         )
     return X
+
+
+def class_image(P, discrete=False):
+    """The picture of K-class probabilities ``P`` (shape (rows, columns, K)) that
+    :func:`decision_boundary` shows: an RGBA array (rows, columns, 4), each pixel in
+    the colour of its most probable class, more opaque where the model is more
+    confident (``discrete=True``: equally opaque everywhere), the boundaries between
+    classes in dark grey."""
+    n_classes = P.shape[-1]
+    predicted = P.argmax(axis=-1)
+    image = _class_colors(n_classes)[predicted]
+    if discrete:
+        image[..., 3] = 0.45
+    else:
+        strength = (P.max(axis=-1) - 1 / n_classes) / (1 - 1 / n_classes)
+        image[..., 3] = 0.12 + 0.5 * strength
+    edge = np.zeros(predicted.shape, dtype=bool)
+    edge[:, 1:] |= predicted[:, 1:] != predicted[:, :-1]
+    edge[1:, :] |= predicted[1:, :] != predicted[:-1, :]
+    image[edge] = (0.2, 0.2, 0.2, 0.8)
+    return image
 
 
 @_styled
@@ -319,7 +370,7 @@ def decision_boundary(
     ax.grid(False)
     extras = []
     if P.ndim == 1:
-        cmap = LinearSegmentedColormap.from_list("trisep_binary", [colors[0], "white", colors[1]])
+        cmap = _binary_cmap(colors)
         pp = P.reshape(xx.shape)
         shading = ax.contourf(xx, yy, pp, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.75)
         if pp.min() < 0.5 < pp.max():
@@ -328,18 +379,9 @@ def decision_boundary(
         if colorbar:
             ax.figure.colorbar(shading, ax=ax, label=f"p({class_names[1]} | x)")
     else:
-        predicted = P.argmax(axis=1).reshape(xx.shape)
-        confidence = P.max(axis=1).reshape(xx.shape)
-        image = colors[predicted].copy()
-        strength = (confidence - 1 / n_classes) / (1 - 1 / n_classes)
-        image[..., 3] = 0.12 + 0.5 * strength
-        edge = np.zeros(xx.shape, dtype=bool)
-        edge[:, 1:] |= predicted[:, 1:] != predicted[:, :-1]
-        edge[1:, :] |= predicted[1:, :] != predicted[:-1, :]
-        image[edge] = (0.2, 0.2, 0.2, 0.8)
         ax.imshow(
-            image, origin="lower", extent=(low[0], high[0], low[1], high[1]),
-            aspect="auto", interpolation="nearest",
+            class_image(P.reshape(*xx.shape, n_classes)), origin="lower",
+            extent=(low[0], high[0], low[1], high[1]), aspect="auto", interpolation="nearest",
         )
 
     for k in range(n_classes):
@@ -539,16 +581,20 @@ def gradient_histograms(grads_by_layer, ax=None, *, bins=101, limit=None, densit
         grads_by_layer = grads_by_layer.gradients
     if isinstance(grads_by_layer, dict):
         items = [(str(k), v) for k, v in grads_by_layer.items()]
-    else:
+    elif isinstance(grads_by_layer, (list, tuple)) or (
+            isinstance(grads_by_layer, np.ndarray) and grads_by_layer.ndim > 0):
         items = [(f"layer {i}", v) for i, v in enumerate(grads_by_layer, start=1)]
+    else:
+        raise InvalidArgumentError(f"grads_by_layer must be a list of arrays, one per layer, "
+                                   f"or a dict; got {describe(grads_by_layer)}")
     if not items:
         raise ValueError("grads_by_layer is empty: pass one array of gradients per layer")
     values = []
     for name, g in items:
-        g = _to_numpy(g).astype(np.float64).ravel()
+        g = _check_finite(_to_numpy(g), f"grads_by_layer: the gradients of {name}").ravel()
         if g.size == 0:
-            raise ValueError(f"the gradients of {name} are empty")
-        values.append(_check_finite(g, f"the gradients of {name}"))
+            raise ValueError(f"grads_by_layer: the gradients of {name} are empty")
+        values.append(g)
     if not (isinstance(bins, numbers.Integral) and bins >= 2):
         raise ValueError(f"bins must be an integer >= 2, got {bins!r}")
     if limit is None:
@@ -593,15 +639,18 @@ def _mean_std(scores, n, name):
 
 
 def _score_curves(x_values, train_scores, val_scores, ax, *, xlabel, ylabel, labels,
-                  logx, mark_best, title):
+                  logx, mark_best, title, x_name):
+    if x_values is None or isinstance(x_values, (str, dict)) or np.ndim(x_values) == 0:
+        raise InvalidArgumentError(f"{x_name} must be a list of values, got "
+                                   f"{describe(x_values)}")
     x_values = list(_to_numpy(x_values).ravel()) if not isinstance(x_values, list) else x_values
     n = len(x_values)
     if n == 0:
-        raise ValueError("no x values to plot")
+        raise ValueError(f"{x_name} is empty: no x values to plot")
     numeric = all(_is_number(v) for v in x_values)
     x = np.asarray(x_values, dtype=np.float64) if numeric else np.arange(n)
     if numeric:
-        _check_finite(x, "the x values")
+        _check_finite(x, x_name)
     if mark_best not in ("min", "max", None):
         raise ValueError(f"mark_best must be 'min', 'max' or None, got {mark_best!r}")
 
@@ -622,12 +671,7 @@ def _score_curves(x_values, train_scores, val_scores, ax, *, xlabel, ylabel, lab
         ax.set_xticks(x, [str(v) for v in x_values])
     if logx:
         ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    return _finish(ax, xlabel, ylabel, title)
 
 
 @_styled
@@ -654,7 +698,7 @@ def complexity_curve(param_values, train_scores, val_scores, ax=None, *,
     """
     return _score_curves(param_values, train_scores, val_scores, ax, xlabel=xlabel,
                          ylabel=ylabel, labels=labels, logx=logx, mark_best=mark_best,
-                         title=title)
+                         title=title, x_name="param_values")
 
 
 @_styled
@@ -674,7 +718,7 @@ def learning_curve_plot(train_sizes, train_scores, val_scores, ax=None, *,
     """
     return _score_curves(train_sizes, train_scores, val_scores, ax, xlabel=xlabel,
                          ylabel=ylabel, labels=labels, logx=logx, mark_best=mark_best,
-                         title=title)
+                         title=title, x_name="train_sizes")
 
 
 # --------------------------------------------------------------------------
@@ -708,6 +752,8 @@ def roc_curve_plot(y_true, scores, ax=None, *, kind="roc", reference="auto", pos
     if kind not in ("roc", "rejection"):
         raise ValueError(f"kind must be 'roc' or 'rejection', got {kind!r}")
     y_true = _to_numpy(y_true).ravel()
+    if y_true.dtype.kind not in "biuf":
+        raise InvalidArgumentError(f"y_true must be binary labels, got {describe(y_true)}")
     if not isinstance(scores, dict):
         scores = {"classifier": scores}
     if not scores:
@@ -838,9 +884,134 @@ def function_fit(x, y, fits=None, ax=None, *, truth=None, x_range=None, n_grid=4
             ax.set_ylim(low - pad, high + pad)
     elif ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax
+    return _finish(ax, xlabel, ylabel, title)
+
+
+# --------------------------------------------------------------------------
+# fast redraws for explorers
+# --------------------------------------------------------------------------
+class BlitCanvas(FigureCanvasAgg):
+    """An Agg canvas that draws the still part of a figure once and, on every
+    later ``print_png``, only the artists marked ``animated=True`` on top of it.
+
+    Most of the cost of rendering an explorer's figure is text: tick labels,
+    axis labels, legends. When a slider moves, none of that changes; only a
+    few lines, an image or a title do. This is the blitting that matplotlib's
+    animations use: the still picture is kept as pixels, restored, and the
+    moving artists are drawn over it. An explorer builds its figure once,
+    passes ``animated=True`` to the artists it will update, and installs the
+    canvas with ``BlitCanvas(fig)``.
+
+    The still picture is drawn again when the layout may have changed (a
+    layout engine is active, or an axes moved) and after :meth:`invalidate`
+    (call it after changing anything that is not animated). Saving the figure
+    (``savefig``) draws everything as usual.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> canvas = BlitCanvas(fig)
+    >>> line, = fig.subplots().plot([0, 1], [0, 1], animated=True)
+    >>> import io; canvas.print_png(io.BytesIO())
+    >>> line.set_ydata([1, 0]); canvas.print_png(io.BytesIO())  # only the line is redrawn
+    """
+
+    def __init__(self, figure):
+        super().__init__(figure)
+        self._still = None  # the pixels of everything that does not move
+        self._positions = None  # where the axes were when they were drawn
+
+    def invalidate(self):
+        """Draw the still part again at the next ``print_png``."""
+        self._still = None
+
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_savefig_options):
+        # (savefig passes options such as orientation to every print method; PNG needs none)
+        self.draw_moving()
+        mpl.image.imsave(filename_or_obj, self.buffer_rgba(), format="png", origin="upper",
+                         dpi=self.figure.dpi, metadata=metadata, pil_kwargs=pil_kwargs)
+
+    def draw_moving(self):
+        """Restore the still picture (drawing it first if needed), then draw the moving artists."""
+        fig = self.figure
+        moving = self._moving_artists()
+        engine = fig.get_layout_engine()  # "none" leaves a place holder, which lays out nothing
+        layout_may_change = engine is not None and not isinstance(engine, PlaceHolderLayoutEngine)
+        if self.is_saving():  # savefig: axes draw their animated artists too; cache nothing
+            FigureCanvasAgg.draw(self)
+            self._draw([a for a in moving if a.axes is None])  # the figure never draws its own
+            return
+        if self._still is None or layout_may_change or self._axes_positions() != self._positions:
+            FigureCanvasAgg.draw(self)  # every artist but the animated ones
+            self._still = self.copy_from_bbox(fig.bbox)
+            self._positions = self._axes_positions()
+        else:
+            self.restore_region(self._still)
+            for ax in fig.axes:  # what Axes.draw would do first: fix equal-aspect boxes
+                ax.apply_aspect()
+        self._draw(moving)
+
+    def _draw(self, artists):
+        renderer = self.get_renderer()
+        for artist in artists:
+            artist.draw(renderer)
+
+    def _axes_positions(self):
+        return [tuple(ax.get_position(original=True).bounds) for ax in self.figure.axes]
+
+    def _moving_artists(self):
+        found = []
+        for parent in [*self.figure.axes, self.figure]:
+            children = [a for a in parent.get_children() if a.get_animated()]
+            found += sorted(children, key=lambda a: a.get_zorder())
+        return found
+
+
+class ProbabilityMap:
+    """A binary classifier's ``p(class 1 | x)`` over a rectangle of the plane,
+    and its decision boundary, for explorers that update them in place.
+
+    The shading is an image and the boundary a set of lines, both animated
+    (see :class:`BlitCanvas`); :meth:`show` takes the model's **logits** on
+    the grid ``points``. The boundary is the zero level of the logit, not the
+    ½ level of the probability: a flexible model's probability jumps from 0 to
+    1 within one grid cell, and its ½ contour then follows the grid in
+    staircase steps, an artefact of the grid, while the logit is smooth and
+    its zero contour is the model's boundary at any resolution.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> pmap = ProbabilityMap(ax, (-1, 1, -1, 1), resolution=50)
+    >>> pmap.show(pmap.points @ [1.0, -2.0])   # logits of a linear model
+    >>> len(pmap.boundary.get_segments())      # one straight line
+    1
+    """
+
+    def __init__(self, ax, extent, resolution=100, colors=PALETTE[:2], alpha=0.75):
+        x0, x1, y0, y1 = extent
+        self._gx = np.linspace(x0, x1, resolution)
+        self._gy = np.linspace(y0, y1, resolution)
+        #: the grid, one point per row: evaluate the model's logits here
+        self.points = self.grid(extent, resolution)
+        self.image = ax.imshow(np.full((resolution, resolution), 0.5), origin="lower",
+                               extent=extent, aspect="auto", vmin=0, vmax=1, alpha=alpha,
+                               cmap=_binary_cmap(to_rgba_array(colors)),
+                               interpolation="bilinear", animated=True)
+        self.boundary = ax.add_collection(LineCollection([], colors="k", linewidths=1.5,
+                                                         animated=True, zorder=2))
+        ax.set(xlim=(x0, x1), ylim=(y0, y1))
+
+    @staticmethod
+    def grid(extent, resolution=100):
+        """The points of the map of this extent and resolution, one per row (the
+        ``points`` of such a map, known before it is drawn)."""
+        x0, x1, y0, y1 = extent
+        xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+        return np.column_stack([xx.ravel(), yy.ravel()])
+
+    def show(self, logits):
+        """Shade ``σ(logits)`` and draw the boundary ``logits = 0``."""
+        import contourpy
+
+        z = np.asarray(logits, dtype=np.float64).reshape(len(self._gy), len(self._gx))
+        self.image.set_data(expit(z))
+        self.boundary.set_segments(contourpy.contour_generator(self._gx, self._gy, z).lines(0.0))

@@ -32,11 +32,21 @@ import time
 
 import numpy as np
 
-from . import engine, losses
-from .engine import Tensor, no_grad
+from . import losses
+from .nn import Module
+from .ops import describe
 from .optim import SGD, Adam, Optimizer
+from .tensor import Tensor, no_grad
+from .validation import (
+    InvalidArgumentError,
+    check_bool,
+    check_count,
+    check_number,
+    check_random_state,
+)
 
-__all__ = ["fit", "evaluate", "predict", "History", "TrainingDiverged", "Callback"]
+__all__ = ["fit", "run_epoch", "evaluate", "predict", "History", "TrainingDiverged",
+           "Callback", "EarlyStopping"]
 
 
 class TrainingDiverged(ValueError):
@@ -116,11 +126,68 @@ class Callback:
         pass
 
 
+class EarlyStopping(Callback):
+    """Stop when the monitored value has not improved for ``patience`` epochs, and
+    keep the weights of its best epoch.
+
+    monitor : "val_loss", "loss" (a key of the History) or a function model -> float
+    mode : "min" (lower is better, a loss) or "max" (higher is better, a score)
+    patience : epochs in a row without an improvement of more than ``min_delta``
+        before training stops; None: never stop, only keep track of the best
+    min_delta : how much better a value must be to count as an improvement
+    restore_best_weights : at the end, load the weights of the best epoch
+
+    Attributes: ``values`` (one per epoch), ``best`` and ``best_epoch`` (the best
+    value and its epoch), ``wait`` (epochs since the last improvement).
+
+    >>> stopper = EarlyStopping("val_loss", patience=2, restore_best_weights=False)
+    >>> stopper.on_train_begin(None, None)
+    >>> val_losses = [3.0, 2.0, 2.5, 2.2]
+    >>> [stopper.on_epoch_end(e, None, {"val_loss": [v]}) for e, v in enumerate(val_losses, 1)]
+    [False, False, False, True]
+    >>> stopper.best, stopper.best_epoch
+    (2.0, 2)
+    """
+
+    def __init__(self, monitor="val_loss", mode="min", patience=10, min_delta=0.0,
+                 restore_best_weights=True):
+        if not (callable(monitor) or monitor in History._LISTS):
+            raise ValueError(f"monitor must be a key of the History such as 'val_loss', or "
+                             f"a function of the model; got {monitor!r}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        self.monitor, self.mode = monitor, mode
+        self.patience = None if patience is None else check_count(patience, "patience")
+        self.min_delta = check_number(min_delta, "min_delta", low=0.0)
+        self.restore_best_weights = check_bool(restore_best_weights, "restore_best_weights")
+
+    def on_train_begin(self, model, history):
+        self.values, self.best, self.best_epoch, self.wait, self._state = [], None, None, 0, None
+
+    def on_epoch_end(self, epoch, model, history):
+        value = self.monitor(model) if callable(self.monitor) else history[self.monitor][-1]
+        self.values.append(value)
+        sign = 1 if self.mode == "min" else -1  # compare as "lower is better"
+        if self.best_epoch is None or sign * value < sign * self.best - self.min_delta:
+            self.wait = 0  # a real improvement
+        else:
+            self.wait += 1
+        if self.best_epoch is None or sign * value < sign * self.best:
+            self.best, self.best_epoch = value, epoch
+            if self.restore_best_weights:
+                self._state = model.state_dict()
+        return self.patience is not None and self.wait >= self.patience
+
+    def on_train_end(self, model, history):
+        if self.restore_best_weights and self._state is not None:
+            model.load_state_dict(self._state)
+
+
 LOSSES = {
-    "mse": engine.mse,
-    "bce": engine.bce_with_logits,
-    "bce_with_logits": engine.bce_with_logits,
-    "cross_entropy": engine.softmax_cross_entropy,
+    "mse": losses.mse,
+    "bce": losses.bce_with_logits,
+    "bce_with_logits": losses.bce_with_logits,
+    "cross_entropy": losses.cross_entropy,
 }
 
 
@@ -130,156 +197,130 @@ def fit(model, X, y, *, loss="auto", optimizer="adam", lr=None, epochs=100, batc
         progress="auto", live_plot=False):
     """Train ``model`` on ``(X, y)`` with mini-batch gradient descent; return a :class:`History`.
 
-    Parameters
-    ----------
-    model : Module
-        Maps a batch of shape (n, n_features) to outputs of shape (n, n_outputs).
-    X : array, shape (n_samples, n_features)
-    y : array, shape (n_samples,) or (n_samples, n_outputs)
-        Class labels 0 .. K-1 (cross-entropy), 0/1 (binary cross-entropy), or
-        regression targets (mse). A 1-D ``y`` is reshaped to the model's (n, 1)
-        output when needed.
-    loss : "auto", "mse", "bce", "cross_entropy", or callable
-        A callable is called as ``loss(outputs, y_batch)`` and returns a scalar
-        Tensor (it may add a penalty, e.g. ``+ alpha * l2_penalty(model)``).
-        "auto" picks "cross_entropy" when the model has several outputs and y
-        holds one label per row, "bce" when it has one output and y only 0s and
-        1s, and "mse" otherwise.
-    optimizer : "adam", "sgd", or an Optimizer
-        A name builds ``Adam(model.parameters(), lr)`` or ``SGD(...)``.
-    lr : float, optional
-        Learning rate for an optimizer given by name (default 1e-3 for Adam,
-        0.01 for SGD). Must be > 0.
-    epochs : int
-        Passes over the training set (at most, with early stopping).
-    batch_size : int
-        Samples per gradient step (the last batch of an epoch may be smaller).
-    X_val, y_val : arrays, optional
-        Validation set, evaluated once after each epoch.
-    validation_fraction : float in (0, 1), optional
-        Instead of X_val/y_val: hold out this fraction of (X, y), chosen at random.
-    early_stopping : bool
-        Stop when the validation loss (training loss if there is no validation
-        set) has not improved by more than ``min_delta`` for ``patience`` epochs,
-        and restore the weights of the best epoch.
-    callbacks : list
-        :class:`Callback` objects or functions ``f(epoch, model, history)``.
-    random_state : None, int, or numpy Generator / RandomState
-        Seed of the shuffling and of the validation split. The model's initial
-        weights have their own seed (``MLP(..., random_state=...)``); with both
-        fixed, two runs give identical results.
-    verbose : bool or int
-        Print one line every epoch (or every ``verbose`` epochs).
-    progress : "auto" or bool
-        One-line progress display in a notebook ("auto": only inside a Jupyter
-        kernel and when ``CI`` is not set).
-    live_plot : bool
-        In a notebook, also draw the loss curves and update them in place.
-
-    Returns
-    -------
-    History
+    model       a Module mapping a batch (n, n_features) to outputs (n, n_outputs)
+    X, y        X of shape (n_samples, n_features); y of shape (n_samples,) or
+                (n_samples, n_outputs): class labels 0 .. K-1, 0/1 labels or
+                regression targets (a 1-D y fits a model with one output)
+    loss        "auto", "mse", "bce", "cross_entropy", or a function loss(outputs,
+                y_batch) -> one-element Tensor. "auto": cross_entropy for several
+                outputs and one label per row, bce for one output and 0/1 labels, else mse
+    optimizer   "adam", "sgd", or an Optimizer; ``lr`` is the learning rate of one
+                given by name (default 1e-3 for Adam, 0.01 for SGD)
+    epochs      passes over the training set (at most, with early stopping)
+    batch_size  samples per gradient step (an epoch's last batch may be smaller)
+    X_val, y_val, validation_fraction   a validation set, evaluated after each
+                epoch; or hold out this fraction of (X, y), chosen at random
+    early_stopping, patience, min_delta   stop when the validation loss (else the
+                training loss) has not improved by more than ``min_delta`` for
+                ``patience`` epochs, and restore the best epoch's weights
+    callbacks   Callback objects (see EarlyStopping) or functions f(epoch, model, history)
+    random_state, shuffle  seed of the shuffling (every epoch, unless shuffle=False)
+                and of the validation split (the model's weights have their own)
+    verbose     print one line every epoch (or every ``verbose`` epochs)
+    progress, live_plot   in a Jupyter notebook ("auto": unless CI is set), a
+                one-line progress display, and a loss plot updated in place
     """
-    X, y = check_Xy(X, y)
-    _check_count("epochs", epochs)
-    _check_count("batch_size", batch_size)
-    if (X_val is None) != (y_val is None):
-        raise ValueError("give both X_val and y_val, or neither")
-    if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
-        rng = random_state  # used as is (the estimators pass scikit-learn's RandomState)
-    else:
-        rng = np.random.default_rng(random_state)
-    if validation_fraction is not None:
-        if X_val is not None:
-            raise ValueError("give either X_val/y_val or validation_fraction, not both")
-        X, y, X_val, y_val = _split(X, y, validation_fraction, rng)
-    elif X_val is not None:
-        X_val, y_val = check_Xy(X_val, y_val, "X_val", "y_val")
-
+    X, y, X_val, y_val, rng = _fit_data(model, X, y, X_val, y_val, validation_fraction,
+                                        random_state)
+    _check_settings(epochs, batch_size, patience, early_stopping, shuffle, verbose, live_plot)
     loss_name, loss_fn, y = resolve_loss(loss, model, X, y)
-    if X_val is not None:
-        y_val = _prepare_targets(loss_name, model, X_val, y_val, "y_val")
-    accuracy_fn = _ACCURACY.get(loss_name)
+    y_val = None if X_val is None else _prepare_targets(loss_name, model, X_val, y_val, "y_val")
     opt = _make_optimizer(optimizer, model, lr)
-
-    callbacks = [cb if hasattr(cb, "on_epoch_end") else _FunctionCallback(cb)
-                 for cb in callbacks]
-    history = History()
-    display = _make_display(progress, verbose, live_plot, epochs)
-    monitor = "val_loss" if X_val is not None else "loss"
-    best, best_state, waited = math.inf, None, 0
-    n = len(X)
-    order = np.arange(n)
-
-    for cb in callbacks:
-        if hasattr(cb, "on_train_begin"):
-            cb.on_train_begin(model, history)
+    stopper = EarlyStopping("val_loss" if X_val is not None else "loss", min_delta=min_delta,
+                            patience=patience if early_stopping else None,
+                            restore_best_weights=early_stopping)
+    callbacks = [stopper, *_as_callbacks(callbacks)]
+    history, display = History(), _make_display(progress, verbose, live_plot, epochs)
+    _call_all(callbacks, "on_train_begin", model, history)
     model.train()
-    try:
-        # Overflow inside a diverging network is reported by the finite-loss check below
-        # (with the epoch and a remedy), not by a cascade of NumPy warnings.
+    order = np.arange(len(X))
+    try:  # overflow in a diverging network is reported by run_epoch, with a remedy
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(1, epochs + 1):
-                t0 = time.perf_counter()
+                start = time.perf_counter()
                 if shuffle:
-                    order = order[rng.permutation(n)]  # (scikit-learn shuffles the same way)
-                # one gather per epoch; the batches are then slices (views, no copies)
-                Xs, ys = X.take(order, axis=0), y.take(order, axis=0)
-                total, outputs = 0.0, []
-                for b, start in enumerate(range(0, n, batch_size), start=1):
-                    xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
-                    out = model(Tensor(xb))
-                    L = loss_fn(out, yb)
-                    value = L.item()
-                    if not math.isfinite(value):
-                        raise TrainingDiverged(
-                            f"training diverged: the loss became {value} at epoch {epoch}, "
-                            f"batch {b} (learning rate {opt.lr:g}). Try a smaller learning "
-                            f"rate, e.g. lr={opt.lr / 10:g}.",
-                            epoch=epoch, batch=b, loss=value, history=history)
-                    opt.zero_grad()
-                    L.backward()
-                    opt.step()
-                    total += value * len(xb)
-                    if accuracy_fn is not None:
-                        outputs.append(out.data)  # scored once per epoch, not per batch
-                history["epoch"].append(epoch)
-                history["loss"].append(total / n)
-                if accuracy_fn is not None:
-                    history["accuracy"].append(accuracy_fn(np.concatenate(outputs), ys) / n)
-                if X_val is not None:
-                    val_loss, val_acc = _evaluate(model, X_val, y_val, loss_fn, accuracy_fn)
-                    history["val_loss"].append(val_loss)
-                    if val_acc is not None:
-                        history["val_accuracy"].append(val_acc)
-                history["time"].append(time.perf_counter() - t0)
-
-                current = history[monitor][-1]
-                if current < best - min_delta or history["best_epoch"] is None:
-                    best, waited = min(best, current), 0
-                    history["best_epoch"] = epoch
-                    if early_stopping:
-                        best_state = model.state_dict()
-                else:
-                    waited += 1
-                    best = min(best, current)
-                stop = early_stopping and waited >= patience
-                for cb in callbacks:
-                    stop = bool(cb.on_epoch_end(epoch, model, history)) or stop
-                if display is not None:
-                    display.update(history, final=stop or epoch == epochs)
+                    order = order[rng.permutation(len(X))]  # (as scikit-learn shuffles)
+                result = run_epoch(model, X, y, loss_fn, opt, batch_size, order, epoch,
+                                   keep_outputs=loss_name in _ACCURACY, history=history)
+                _record(history, epoch, result, model, loss_name, loss_fn, X_val, y_val, start)
+                stop = _end_of_epoch(epoch, model, history, callbacks)
+                display.update(history, final=stop or epoch == epochs)
                 if stop:
-                    history["stopped_early"] = True
                     break
     finally:
-        if display is not None:
-            display.close(history)
-    if early_stopping and best_state is not None:
-        model.load_state_dict(best_state)
-    for cb in callbacks:
-        if hasattr(cb, "on_train_end"):
-            cb.on_train_end(model, history)
+        display.close(history)
+    _call_all(callbacks, "on_train_end", model, history)
     return history
+
+
+def run_epoch(model, X, y, loss_fn, optimizer, batch_size=32, order=None, epoch=None,
+              keep_outputs=False, history=None):
+    """One epoch: one optimizer step per mini-batch of (X, y), in the given
+    ``order`` of the samples (default: as they are).
+
+    Returns (mean loss over the samples, outputs, targets): the model's outputs
+    and the targets in the order used (outputs only with ``keep_outputs``, for an
+    accuracy). A NaN or infinite loss raises :class:`TrainingDiverged` before its
+    step is taken.
+    """
+    Xs, ys = (X, y) if order is None else (X.take(order, axis=0), y.take(order, axis=0))
+    total, outputs = 0.0, []
+    for b, start in enumerate(range(0, len(Xs), batch_size), start=1):
+        xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
+        out = model(Tensor(xb))
+        L = loss_fn(out, yb)
+        value = _loss_value(L)
+        if not math.isfinite(value):
+            raise TrainingDiverged(
+                f"training diverged: the loss became {value} at epoch {epoch}, batch {b} "
+                f"(learning rate {optimizer.lr:g}). Try a smaller learning rate, e.g. "
+                f"lr={optimizer.lr / 10:g}.", epoch=epoch, batch=b, loss=value, history=history)
+        optimizer.zero_grad()
+        L.backward()
+        optimizer.step()
+        total += value * len(xb)
+        if keep_outputs:
+            outputs.append(out.data)  # scored once per epoch, not per batch
+    return total / len(Xs), np.concatenate(outputs) if outputs else None, ys
+
+
+def _loss_value(L):
+    if not isinstance(L, Tensor) or L.size != 1:
+        raise TypeError(f"the loss must return a one-element Tensor (built from the model's "
+                        f"outputs, so that it can be differentiated); it returned {describe(L)}")
+    return L.item()
+
+
+def _record(history, epoch, result, model, loss_name, loss_fn, X_val, y_val, start):
+    """One epoch's numbers into the history."""
+    loss, outputs, ys = result
+    accuracy_fn = _ACCURACY.get(loss_name)
+    history["epoch"].append(epoch)
+    history["loss"].append(loss)
+    if accuracy_fn is not None:
+        history["accuracy"].append(accuracy_fn(outputs, ys) / len(ys))
+    if X_val is not None:
+        val_loss, val_acc = _evaluate(model, X_val, y_val, loss_fn, accuracy_fn)
+        history["val_loss"].append(val_loss)
+        if val_acc is not None:
+            history["val_accuracy"].append(val_acc)
+    history["time"].append(time.perf_counter() - start)
+
+
+def _end_of_epoch(epoch, model, history, callbacks):
+    """Tell the callbacks (fit's own EarlyStopping first); True if one says stop."""
+    stopper, *others = callbacks
+    stop = stopper.on_epoch_end(epoch, model, history)
+    history["best_epoch"] = stopper.best_epoch
+    for cb in others:
+        stop = bool(cb.on_epoch_end(epoch, model, history)) or stop
+    history["stopped_early"] = stop
+    return stop
+
+
+def _call_all(callbacks, method, *args):
+    for cb in callbacks:
+        getattr(cb, method, lambda *_: None)(*args)
 
 
 def evaluate(model, X, y, loss="auto"):
@@ -288,6 +329,7 @@ def evaluate(model, X, y, loss="auto"):
     Returns a dict ``{"loss": float, "accuracy": float}`` (accuracy only for
     classification losses).
     """
+    _check_model(model, "evaluate")
     X, y = check_Xy(X, y)
     loss_name, loss_fn, y = resolve_loss(loss, model, X, y)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -301,6 +343,7 @@ def predict(model, X):
     For a classifier these are logits: ``predict(model, X).argmax(1)`` gives the
     classes, ``> 0`` the binary decisions.
     """
+    _check_model(model, "predict")
     X = check_X(X)
     was_training = model.training
     model.eval()
@@ -319,16 +362,18 @@ def check_X(X, name="X"):
     """X as a 2-D float array without NaN or infinity."""
     try:
         X = np.asarray(X)
+        if X.dtype.kind not in "biuf":
+            raise TypeError
         X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, copy=False)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric array") from exc
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a numeric array, got {describe(X)}") from None
     if X.ndim == 1:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}; "
                          f"for one feature use {name}.reshape(-1, 1)")
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} has no samples")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} has no samples or no features: shape {X.shape}")
     if not np.isfinite(X).all():
         row, col = np.argwhere(~np.isfinite(X))[0]
         raise ValueError(f"{name} contains NaN or infinity (first at row {row}, column {col}); "
@@ -340,8 +385,8 @@ def check_Xy(X, y, xname="X", yname="y"):
     X = check_X(X, xname)
     try:
         y = np.asarray(y)
-    except (TypeError, ValueError) as exc:  # pragma: no cover - ragged input
-        raise ValueError(f"{yname} must be an array") from exc
+    except (TypeError, ValueError):
+        raise TypeError(f"{yname} must be an array, got {describe(y)}") from None
     if y.ndim == 0 or len(y) != len(X):
         raise ValueError(f"{xname} and {yname} have different lengths: {len(X)} samples in "
                          f"{xname} but {y.size if y.ndim == 0 else len(y)} in {yname}")
@@ -353,14 +398,62 @@ def check_Xy(X, y, xname="X", yname="y"):
     return X, y
 
 
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+def _check_model(model, where):
+    if not isinstance(model, Module):
+        raise InvalidArgumentError(f"{where}: model must be a trisep_nn Module (e.g. nn.MLP), "
+                                   f"got {describe(model)}")
+
+
+def _fit_data(model, X, y, X_val, y_val, validation_fraction, random_state):
+    """The checked training and validation sets, and the random generator."""
+    _check_model(model, "fit")
+    X, y = check_Xy(X, y)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("give both X_val and y_val, or neither")
+    rng = check_random_state(random_state)  # a RandomState is used as is (the estimators')
+    if validation_fraction is not None:
+        if X_val is not None:
+            raise ValueError("give either X_val/y_val or validation_fraction, not both")
+        X, y, X_val, y_val = _split(X, y, validation_fraction, rng)
+    elif X_val is not None:
+        X_val, y_val = check_Xy(X_val, y_val, "X_val", "y_val")
+    return X, y, X_val, y_val, rng
+
+
+def _check_settings(epochs, batch_size, patience, early_stopping, shuffle, verbose, live_plot):
+    check_count(epochs, "epochs")
+    check_count(batch_size, "batch_size")
+    check_count(patience, "patience")
+    check_bool(early_stopping, "early_stopping")
+    check_bool(shuffle, "shuffle")
+    check_bool(live_plot, "live_plot")
+    if not isinstance(verbose, (bool, int, np.integer)) or verbose < 0:
+        raise InvalidArgumentError(f"verbose must be True, False or a number of epochs, got "
+                                   f"{verbose!r}")
+
+
+def _as_callbacks(callbacks):
+    """Callback objects, functions wrapped as callbacks; None means none."""
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, (Callback, str)) or not hasattr(callbacks, "__iter__"):
+        raise InvalidArgumentError(f"callbacks must be a list of Callbacks or functions, got "
+                                   f"{describe(callbacks)}")
+    out = []
+    for cb in callbacks:
+        if hasattr(cb, "on_epoch_end"):
+            out.append(cb)
+        elif callable(cb):
+            out.append(_FunctionCallback(cb))
+        else:
+            raise InvalidArgumentError(f"callbacks: {describe(cb)} is neither a Callback nor a "
+                                       f"function f(epoch, model, history)")
+    return out
 
 
 def _split(X, y, fraction, rng):
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"validation_fraction must be between 0 and 1, got {fraction!r}")
+    check_number(fraction, "validation_fraction", low=0.0, high=1.0, low_open=True,
+                 high_open=True)
     n_val = int(round(fraction * len(X)))
     if n_val < 1 or n_val >= len(X):
         raise ValueError(f"validation_fraction={fraction} of {len(X)} samples leaves an empty "
@@ -390,7 +483,7 @@ def _output_dim(model, X):
 
 
 def resolve_loss(loss, model, X, y):
-    """(name, function, prepared y): check y once so each batch can skip the checks."""
+    """(name, function, prepared y): check y once, for a clear message before training."""
     if callable(loss):
         return "custom", loss, y
     if loss == "auto":
@@ -403,7 +496,7 @@ def resolve_loss(loss, model, X, y):
             loss = "bce"
         else:
             loss = "mse"
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise ValueError(f"loss must be 'auto', one of {sorted(LOSSES)}, or a callable, "
                          f"got {loss!r}")
     name = "bce" if loss == "bce_with_logits" else loss
@@ -443,7 +536,7 @@ def _evaluate(model, X, y, loss_fn, accuracy_fn):
     try:
         with no_grad():
             out = model(Tensor(X))
-            value = float(loss_fn(out, y).item())
+            value = _loss_value(loss_fn(out, y))
     finally:
         model.train(was_training)
     acc = None if accuracy_fn is None else accuracy_fn(out.data, y) / len(X)
@@ -482,7 +575,15 @@ def _make_display(progress, verbose, live_plot, epochs):
         return _NotebookDisplay(epochs, live_plot)
     if verbose:
         return _PrintDisplay(epochs, int(verbose))
-    return None
+    return _NoDisplay()
+
+
+class _NoDisplay:
+    def update(self, history, final=False):
+        pass
+
+    def close(self, history):
+        pass
 
 
 def _summary(history):

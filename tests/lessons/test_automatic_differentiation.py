@@ -13,9 +13,9 @@ import pytest
 
 from trisep_nn import checks as ca
 from trisep_nn import widgets as wa  # noqa: E402
-from trisep_nn.engine import Tensor
 from trisep_nn.lessons.automatic_differentiation import differentiation as dff
 from trisep_nn.lessons.automatic_differentiation import forward_reverse_mode as frm
+from trisep_nn.tensor import Tensor
 
 
 def test_central_difference(verdict):
@@ -29,6 +29,9 @@ def test_central_difference(verdict):
     assert not ok and "(2 * h)" in out
     ok, out = verdict(ca.check_central_difference, lambda f, x, h: None)
     assert not ok and "returned None" in out
+    ok, out = verdict(ca.check_central_difference,
+                      lambda f, x, h: (f(x - h) - f(x + h)) / (2 * h))
+    assert not ok and "the sign is flipped; subtract" in out and "is the sign" not in out
 
 
 def test_adjoints(verdict):
@@ -49,11 +52,20 @@ class _Value:
         self._backward = lambda: None
 
     def __add__(self, other):
-        out = _Value(self.data + other.data, (self, other))
+        out = type(self)(self.data + other.data, (self, other))
 
         def _backward():
             self.grad += out.grad
             other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        out = type(self)(self.data * other.data, (self, other))
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
         out._backward = _backward
         return out
 
@@ -72,44 +84,54 @@ class _Value:
             v._backward()
 
 
-def _with_exp(rule):
+def _with_exp(rule, parents=True, value=math.exp):
     class V(_Value):
-        pass
+        def exp(self):
+            out = V(value(self.data), (self,) if parents else ())
 
-    def exp(self):
-        out = V(math.exp(self.data), (self,))
-
-        def _backward():
-            rule(self, out)
-        out._backward = _backward
-        return out
-    V.exp = exp
-    V.__add__ = lambda s, o: _Value.__add__(s, o)
+            def _backward():
+                rule(self, out)
+            out._backward = _backward
+            return out
     return V
 
 
-def test_value_exp(verdict):
-    def good(x, out):
-        x.grad += out.data * out.grad
+def test_value_exp_accepts_the_solution(verdict):
+    ok, out = verdict(ca.check_value_exp, _with_exp(lambda x, o: setattr(
+        x, "grad", x.grad + o.data * o.grad)))
+    assert ok and "accumulat" in out
 
-    def assigns(x, out):
-        x.grad = out.data * out.grad
 
-    def wrong_local(x, out):
-        x.grad += x.data * out.grad
+@pytest.mark.parametrize("rule, kwargs, named", [
+    # the chain rule's upstream factor forgotten: invisible when out.grad is 1
+    (lambda x, o: setattr(x, "grad", x.grad + o.data), {}, "upstream gradient is missing"),
+    # the output does not remember its parent: invisible for x.exp() alone
+    (lambda x, o: setattr(x, "grad", x.grad + o.data * o.grad), {"parents": False},
+     "remember its parent"),
+    (lambda x, o: setattr(x, "grad", o.data * o.grad), {}, "(+=)"),
+    (lambda x, o: setattr(x, "grad", x.grad + x.data * o.grad), {}, "exp(x) itself"),
+    (lambda x, o: setattr(x, "grad", x.grad + o.grad), {}, "local derivative exp(x) is missing"),
+    (lambda x, o: None, {}, "still 0"),
+    (lambda x, o: setattr(x, "grad", x.grad + o.data * o.grad), {"value": math.log},
+     "expected e^0.5"),
+])
+def test_value_exp_names_the_slip(verdict, rule, kwargs, named):
+    ok, out = verdict(ca.check_value_exp, _with_exp(rule, **kwargs))
+    assert not ok and named in out, out
 
-    ok, out = verdict(ca.check_value_exp, _with_exp(good))
-    assert ok and "accumulate" in out
-    ok, out = verdict(ca.check_value_exp, _with_exp(assigns))
-    assert not ok and "(+=)" in out
-    ok, out = verdict(ca.check_value_exp, _with_exp(wrong_local))
-    assert not ok and "exp(x) itself" in out
 
+def test_value_exp_unfinished_or_raising(verdict):
     class Unfinished(_Value):
         def exp(self):
             return None
     ok, out = verdict(ca.check_value_exp, Unfinished)
     assert not ok and "returned None" in out
+
+    class Raising(_Value):
+        def exp(self):
+            raise NameError("mth")
+    ok, out = verdict(ca.check_value_exp, Raising)
+    assert not ok and "NameError" in out
 
 
 @pytest.mark.parametrize("scheme, order", [("forward", 1), ("central", 2)])
@@ -231,3 +253,17 @@ def test_ad_modes_explorer_steps_forward_then_backward():
     assert abs(e.state["step"]["adjoint"] - 5.5) < 1e-12
     e.update(wrt="b", step=6)
     assert abs(e.state["step"]["tangent"] - (2 - np.cos(5.0))) < 1e-12
+
+
+def _arrow_directions(fig):
+    """+1 for an arrow pointing right (towards the output), -1 for one pointing left."""
+    return {int(np.sign(b[0] - a[0])) for ax in fig.axes for p in ax.patches
+            if hasattr(p, "_posA_posB") for a, b in [p._posA_posB]}
+
+
+def test_ad_modes_explorer_arrows_point_the_way_the_derivatives_travel():
+    e = wa.ad_modes_explorer()
+    e.update(step=2)
+    assert _arrow_directions(e.figure) == {1}   # forward: inputs → output
+    e.update(step=5)
+    assert _arrow_directions(e.figure) == {-1}  # reverse: output → inputs

@@ -11,9 +11,9 @@ import pytest
 
 from trisep_nn import data  # noqa: E402
 from trisep_nn import widgets as wt  # noqa: E402
-from trisep_nn.engine import Tensor
 from trisep_nn.lessons import backpropagation_and_training as bp
 from trisep_nn.lessons.backpropagation_and_training import checks as ct
+from trisep_nn.tensor import Tensor
 
 
 def _grad_w(X, y, U, w):
@@ -26,32 +26,48 @@ def _grad_U(X, y, U, w):
     return ((c["p"] - y)[:, None] * w * c["Phi"] * (1 - c["Phi"])).T @ X
 
 
-def test_grad_w(verdict):
+def _with_forward(rule):
+    def answer(X, y, U, w):
+        return rule(bp.forward(X, U, w), y, w, X)
+    return answer
+
+
+def test_grad_w_accepts_the_solution_and_a_list(verdict):
     assert verdict(ct.check_grad_w, _grad_w)[0]
-    ok, out = verdict(ct.check_grad_w, bp.slide_gradient_w)
-    assert not ok and "printed on the slide" in out
-    ok, out = verdict(ct.check_grad_w, lambda *a: -_grad_w(*a))
-    assert not ok and "sign is flipped" in out
-    ok, out = verdict(ct.check_grad_w, lambda X, y, U, w: _grad_w(X, y, U, w) / len(y))
-    assert not ok and "constant factor" in out
-
-    def per_sample(X, y, U, w):
-        c = bp.forward(X, U, w)
-        return (c["p"] - y)[:, None] * c["Phi"]
-    ok, out = verdict(ct.check_grad_w, per_sample)
-    assert not ok and "sums these rows" in out
+    assert verdict(ct.check_grad_w, lambda *a: _grad_w(*a).tolist())[0]
 
 
-def test_grad_U(verdict):
+@pytest.mark.parametrize("answer, named", [
+    (bp.slide_gradient_w, "printed on the slide"),
+    (lambda *a: -_grad_w(*a), "sign is flipped"),
+    (lambda X, y, U, w: _grad_w(X, y, U, w) / len(y), "MEAN"),
+    (_with_forward(lambda c, y, w, X: (c["p"] - y)[:, None] * c["Phi"]), "sums these rows"),
+    (_with_forward(lambda c, y, w, X: c["Phi"].T @ ((c["p"] - y) * c["p"] * (1 - c["p"]))),
+     "p(1 − p)"),
+    (_with_forward(lambda c, y, w, X: c["Phi"].T @ (c["h"] - y)), "logit"),
+])
+def test_grad_w_names_the_slip(verdict, answer, named):
+    ok, out = verdict(ct.check_grad_w, answer)
+    assert not ok and named in out, out
+
+
+def test_grad_U_accepts_the_solution(verdict):
     assert verdict(ct.check_grad_U, _grad_U)[0]
-    ok, out = verdict(ct.check_grad_U, lambda *a: _grad_U(*a).T)
-    assert not ok and "transposed" in out
 
-    def no_sigma_prime(X, y, U, w):
-        c = bp.forward(X, U, w)
-        return ((c["p"] - y)[:, None] * w).T @ X
-    ok, out = verdict(ct.check_grad_U, no_sigma_prime)
-    assert not ok and "σ'" in out
+
+@pytest.mark.parametrize("answer, named", [
+    (lambda *a: _grad_U(*a).T, "transposed"),
+    (_with_forward(lambda c, y, w, X: ((c["p"] - y)[:, None] * w).T @ X), "σ'"),
+    (_with_forward(lambda c, y, w, X: ((c["p"] - y)[:, None] * w * c["Phi"]).T @ X),
+     "the unit's output"),
+    (_with_forward(lambda c, y, w, X: ((c["p"] - y)[:, None] * c["Phi"] * (1 - c["Phi"])).T
+                   @ X), "w_j is missing"),
+    (lambda X, y, U, w: _grad_U(X, y, U, w) / len(y), "MEAN"),
+    (lambda *a: -_grad_U(*a), "sign is flipped"),
+])
+def test_grad_U_names_the_slip(verdict, answer, named):
+    ok, out = verdict(ct.check_grad_U, answer)
+    assert not ok and named in out, out
 
 
 def test_early_stopping(verdict):
@@ -141,6 +157,10 @@ def test_learning_rate_explorer_refits():
     assert small[-1] > 0.6 and big[-1] < small[-1]
     lines = e.figure.axes[0].get_lines()
     assert any(np.allclose(line.get_ydata(), big) for line in lines)
+    image = e.figure.axes[1].images[0].get_array().copy()
+    e.update(lr=0.01)  # back to a remembered run: the boundary image changes back
+    assert not np.allclose(image, e.figure.axes[1].images[0].get_array())
+    assert e.state["history"]["train_loss"] is not None and "0.01" in e.figure.axes[0].get_title()
 
 
 def test_batch_size_explorer_refits():
@@ -150,3 +170,68 @@ def test_batch_size_explorer_refits():
     assert e.update(batch_size=80).state["history"]["steps"] == 5
     assert e.update(batch_size=8).state["history"]["steps"] == 50
     assert e.last_error is None and len(e.state["history"]["val_loss"]) == 6
+    per_update = e.figure.axes[1].get_lines()[1]  # training curve against the number of updates
+    np.testing.assert_allclose(per_update.get_xdata(), np.arange(1, 6) * 10)
+    np.testing.assert_allclose(per_update.get_ydata(), e.state["history"]["train_loss"][1:])
+
+
+def _loop_with(**slip):
+    def train_loop(X, y, U, w, lr, num_epochs, batch_size, seed):
+        return ct.reference_losses(X, y, U, w, lr, num_epochs, batch_size, seed, **slip)
+    return train_loop
+
+
+def test_training_loop_accepts_the_reference_and_a_list(verdict):
+    ok, out = verdict(ct.check_training_loop, _loop_with())
+    assert ok and "1e-10" in out
+    ok, _ = verdict(ct.check_training_loop, lambda *a: list(_loop_with()(*a)))
+    assert ok
+
+
+@pytest.mark.parametrize("slip, named", [
+    ({"shuffle": "none"}, "never shuffled"),
+    ({"shuffle": "once"}, "shuffled once"),
+    ({"zero_grad": False}, "never zeroed"),
+    ({"sign": -1.0}, "uphill"),
+    ({"reduction": "sum"}, "summed"),
+    ({"drop_last": True}, "smaller mini-batch"),
+])
+def test_training_loop_names_the_slip(verdict, slip, named):
+    ok, out = verdict(ct.check_training_loop, _loop_with(**slip))
+    assert not ok and named in out, out
+
+
+def test_training_loop_other_wrong_answers(verdict):
+    ok, out = verdict(ct.check_training_loop, lambda *a: _loop_with()(*a)[::4])
+    assert not ok and "one per epoch" in out
+    ok, out = verdict(ct.check_training_loop, lambda *a: _loop_with()(*a) * 1.01)
+    assert not ok and "first loss is already different" in out
+    ok, out = verdict(ct.check_training_loop, lambda X, y, U, w, lr, *rest: _loop_with()(
+        X, y, U, w, 2 * lr, *rest))
+    assert not ok and "look at the update" in out
+    ok, out = verdict(ct.check_training_loop, lambda *a: None)
+    assert not ok and "returned None" in out
+
+
+def test_training_loop_written_with_tensors_passes(verdict):
+    from trisep_nn import no_grad
+
+    def train_loop(X, y, U, w, lr, num_epochs, batch_size, seed):
+        rng = np.random.default_rng(seed)
+        U, w = Tensor(U.copy(), requires_grad=True), Tensor(w.copy(), requires_grad=True)
+        losses = []
+        for _ in range(num_epochs):
+            order = rng.permutation(len(y))
+            for start in range(0, len(y), batch_size):
+                rows = order[start:start + batch_size]
+                p = ((X[rows] @ U.T).sigmoid() @ w).sigmoid()
+                loss = -(y[rows] * p.log() + (1 - y[rows]) * (1 - p).log()).mean()
+                loss.backward()
+                with no_grad():
+                    U -= lr * U.grad
+                    w -= lr * w.grad
+                U.grad = w.grad = None
+                losses.append(loss.item())
+        return losses
+
+    assert verdict(ct.check_training_loop, train_loop)[0]

@@ -137,10 +137,99 @@ def same(a, b):
 
 def test_bias_variance_explorer_redraws_fits_and_curves():
     e = widgets.bias_variance_explorer(max_degree=6, n_datasets=30)
-    fits = line_data(e, 0)
+    fits = e.figure.axes[0].collections[0].get_segments()
     e.update(degree=6)
-    assert e.last_error is None and not same(fits, line_data(e, 0))
+    assert e.last_error is None
+    assert not np.allclose(fits, e.figure.axes[0].collections[0].get_segments())
     curve = line_data(e, 1)  # the decomposition vs degree, at this n
-    e.update(n_train=100)
+    e.update(n_train=120)
     assert e.last_error is None and not same(curve, line_data(e, 1))
-    assert "n = 100" in titles(e)[0]
+    assert "n = 120" in titles(e)[0] and "degree 6" in titles(e)[2]
+    with pytest.raises(ValueError, match="unknown control"):
+        e.update(alpha=1)
+
+
+def test_the_explorer_never_shows_bias_growing_with_complexity():
+    # The slide: bias² falls with complexity. The raw measurement carries the
+    # Monte-Carlo floor variance / M, which rises with the degree; the explorer
+    # must draw bias² only where it is measured, and those values must fall.
+    from trisep_nn.lessons.bias_variance_tradeoff.widgets import N_GRID
+
+    e = widgets.bias_variance_explorer()
+    for n_train in N_GRID:
+        e.update(n_train=n_train)
+        drawn = e.state["by_degree"]["bias2"]
+        measured = drawn[np.isfinite(drawn)]
+        assert len(measured) >= 2 and np.all(np.diff(measured) < 0), n_train
+        assert np.all(np.isfinite(drawn[:len(measured)])), n_train  # degree 1 up, no gaps
+        limits = e.state["by_degree"]["limit"]
+        assert np.all(np.isfinite(limits) == np.isnan(drawn))  # a limit where not measured
+        # and the drawn line holds exactly these values
+        assert np.array_equal(e.figure.axes[1].get_lines()[0].get_ydata(), drawn, equal_nan=True)
+
+
+def test_the_explorer_title_gives_an_upper_limit_when_bias_is_not_measurable():
+    e = widgets.bias_variance_explorer(degree=10, n_train=20)
+    assert "bias² <" in titles(e)[0]
+    e.update(degree=1)
+    assert "bias² <" not in titles(e)[0] and "bias² 0.19" in titles(e)[0]
+
+
+def test_the_floor_is_what_the_mean_of_m_fits_adds_to_the_measured_bias():
+    # h = truth + pure noise of variance v: true bias² is 0, so the measured
+    # bias² is the floor alone: about v / M, and the floor-subtracted one is 0
+    rng = np.random.default_rng(0)
+    f = np.zeros(40)
+    measured, unbiased, se = [], [], []
+    for _ in range(200):
+        H = f + 0.5 * rng.normal(size=(25, 40))
+        r = bv.decompose(H, f, f + rng.normal(size=(25, 40)))
+        measured.append(r.bias2)
+        unbiased.append(r.bias2_unbiased)
+        se.append(r.bias2_se)
+        assert np.isclose(r.bias2_floor, r.variance / 24)
+    assert np.mean(measured) == pytest.approx(0.25 / 25, rel=0.05)
+    assert abs(np.mean(unbiased)) < 3 * np.std(unbiased) / np.sqrt(200)
+    # the quoted standard error is honest, on the safe side when bias² is 0
+    assert 0.6 < np.std(unbiased) / np.mean(se) < 1.2
+
+
+def test_the_bias2_standard_error_matches_the_spread_when_there_is_a_bias():
+    rng = np.random.default_rng(2)
+    f = np.zeros(30)
+    unbiased, se = [], []
+    for _ in range(200):
+        H = 0.05 + 0.5 * rng.normal(size=(100, 30)) + 0.3 * rng.normal(size=(100, 1))
+        r = bv.decompose(H, f, f)
+        unbiased.append(r.bias2_unbiased)
+        se.append(r.bias2_se)
+    assert np.mean(unbiased) == pytest.approx(0.05**2, abs=3 * np.std(unbiased) / np.sqrt(200))
+    assert 0.8 < np.std(unbiased) / np.mean(se) < 1.25
+
+
+def test_a_real_bias_is_measured_and_the_floor_subtraction_keeps_it():
+    rng = np.random.default_rng(1)
+    f = np.zeros(40)
+    H = 0.1 + 0.5 * rng.normal(size=(400, 40))  # bias 0.1, bias² 0.01
+    r = bv.decompose(H, f, f)
+    assert r.bias2_measured and r.bias2_unbiased == pytest.approx(0.01, abs=3 * r.bias2_se)
+    assert r.bias2_limit > r.bias2_unbiased
+
+
+def test_the_identity_fails_on_the_training_labels_by_minus_two_sigma2_p_over_n():
+    # the notebook's check that could fail: a fixed design, fits measured on the
+    # labels they were fitted to; the cross term is -2 Cov(y, h) = -2 σ² p / n
+    from trisep_nn.data import cosine
+    from trisep_nn.polynomials import polynomial_fit_predict_many
+
+    rng = np.random.default_rng(0)
+    n, sigma, degree, M = 25, 0.2, 3, 800
+    x = np.sort(rng.uniform(0, 1, n))
+    Y = cosine(x) + sigma * rng.standard_normal((M, n))
+    H = polynomial_fit_predict_many(degree, np.tile(x, (M, 1)), Y, x)
+    fresh = bv.decompose(H, cosine(x), cosine(x) + sigma * rng.standard_normal(Y.shape))
+    reused = bv.decompose(H, cosine(x), Y)
+    assert abs(fresh.difference) < 3 * fresh.difference_se
+    predicted = -2 * sigma**2 * (degree + 1) / n
+    assert abs(reused.difference - predicted) < 3 * reused.difference_se
+    assert reused.difference < -10 * reused.difference_se

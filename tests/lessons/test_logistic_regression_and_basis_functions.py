@@ -59,9 +59,18 @@ def grad(w, X, y):
     (lambda w, X, y: -grad(w, X, y), "sign is flipped"),
     (lambda w, X, y: X.T @ (X @ w - y) / len(y), "Xw where σ(Xw)"),
     (lambda w, X, y: (sigmoid(X @ w) - y) / len(y), "one value per example"),
+    (lambda w, X, y: 2 * grad(w, X, y), "twice the right gradient"),
+    (lambda w, X, y: grad(w, X, y) / 2, "a ½ too many"),
+    (lambda w, X, y: X.T @ (sigmoid(X @ w) - y) / X.shape[1], "number of weights"),
+    (lambda w, X, y: X.T @ ((sigmoid(X @ w) - y) * sigmoid(X @ w) * (1 - sigmoid(X @ w)))
+     / len(y), "extra factor σ(1 − σ)"),
+    (lambda w, X, y: X.T @ (sigmoid(X @ w) - y) / len(y) + 0.1, "values differ"),
+    (lambda w, X, y: np.sum(X.T @ (sigmoid(X @ w) - y)), "shape ()"),
 ])
 def test_check_gradient(verdict, wrong, words):
     ok, out = verdict(checks.check_gradient, grad)
+    assert ok is True
+    ok, out = verdict(checks.check_gradient, lambda w, X, y: list(grad(w, X, y)))  # a list
     assert ok is True
     ok, out = verdict(checks.check_gradient, wrong)
     assert ok is False and words in out
@@ -99,6 +108,14 @@ def same(a, b):
     return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
+def boundary_segments(explorer):
+    from matplotlib.collections import LineCollection
+
+    ax = explorer.figure.axes[0]
+    [boundary] = [c for c in ax.collections if isinstance(c, LineCollection)]
+    return boundary.get_segments()
+
+
 def test_linear_boundary_explorer_moves_the_model():
     e = widgets.linear_boundary_explorer()
     assert e.last_error is None
@@ -107,8 +124,17 @@ def test_linear_boundary_explorer_moves_the_model():
     assert e.last_error is None
     assert not same(before, line_data(e, 1))  # σ(z) is drawn over a new range of z
     assert titles(e)[0] != loss_before  # the cross-entropy L(w) changed
-    e.update(w1=0.0, w2=0.0)  # a flat model: no boundary, still draws
+    # the boundary drawn is the line w0 + w1 x1 + w2 x2 = 0
+    [segment] = boundary_segments(e)
+    assert np.allclose(-1.0 + segment @ [1.5, -0.5], 0, atol=1e-9)
+    # and the points along z sit at their z
+    X, y = data.blobs(200, n_classes=2, cluster_std=2.0, random_state=0)
+    z = -1.0 + X @ [1.5, -0.5]
+    shown = np.concatenate([c.get_offsets()[:, 0] for c in e.figure.axes[1].collections])
+    assert np.allclose(np.sort(shown), np.sort(z))
+    e.update(w0=0.0, w1=0.0, w2=0.0)  # a flat model, p = ½ everywhere: no boundary
     assert e.last_error is None and "accuracy" in titles(e)[0]
+    assert len(boundary_segments(e)) == 0 and e.state["loss"] == pytest.approx(np.log(2))
 
 
 def test_degree_explorer_changes_the_boundary():
@@ -119,3 +145,21 @@ def test_degree_explorer_changes_the_boundary():
     assert titles(e)[0] != first and "21 basis functions" in titles(e)[0]
     with pytest.raises(ValueError, match="unknown control"):
         e.update(alpha=1)
+
+
+def test_degree_explorer_shows_overfitting_and_a_smooth_boundary():
+    e = widgets.degree_explorer()
+    train, test = e.state["train_accuracy"], e.state["test_accuracy"]
+    best = int(np.argmax(test))
+    assert 1 <= best <= 4 and train[-1] > train[best] and test[-1] < test[best] - 0.05
+    e.update(degree=15)
+    assert "training 98%" in titles(e)[1]
+    # The boundary is the zero contour of the logit, smooth between grid points: few of
+    # its segments run along the grid's rows, columns or diagonals (the staircase of a
+    # contour of the saturated probability has a third of them there).
+    ax = e.figure.axes[0]
+    cell = np.array([np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())]) / 99
+    steps = np.concatenate([np.diff(s, axis=0) for s in boundary_segments(e)]) / cell
+    angle = np.degrees(np.arctan2(np.abs(steps[:, 1]), np.abs(steps[:, 0]))) % 45
+    on_grid = np.isclose(angle, 0, atol=0.5) | np.isclose(angle, 45, atol=0.5)
+    assert len(steps) > 100 and on_grid.mean() < 0.1

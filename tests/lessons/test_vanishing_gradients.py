@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from trisep_nn.lessons import vanishing_gradients as vg
+from trisep_nn.lessons.vanishing_gradients import checks as ca
 from trisep_nn.nn import init_weights
 
 
@@ -94,6 +95,11 @@ def test_layer_factor_and_homogeneity_on_a_geometric_sequence():
     assert vg.homogeneity(stds) == pytest.approx(0.2 ** -4)
 
 
+def _peaks(ax):
+    """The x position of every labelled histogram curve, by layer."""
+    return {int(t.get_text()): t.get_position()[0] for t in ax.texts if t.get_text().isdigit()}
+
+
 def test_gradient_explorer_redraws_for_every_control():
     from trisep_nn.widgets import gradient_explorer
 
@@ -101,49 +107,140 @@ def test_gradient_explorer_redraws_for_every_control():
     explorer = gradient_explorer(X, y, depth=4, width=30)
     assert explorer.last_error is None
     before = explorer.state["stats"]["gradient_std"].copy()
+    peaks = _peaks(explorer.figure.axes[0])
+    assert sorted(peaks) == [1, 2, 3, 4]
+    assert all(peaks[k] < peaks[k + 1] for k in (1, 2, 3))  # vanishing: layer 1 smallest
     explorer.update(activation="relu", init="he")
     assert explorer.last_error is None
     after = explorer.state["stats"]["gradient_std"]
     assert not np.allclose(before, after)
+    peaks = _peaks(explorer.figure.axes[0])
+    assert max(peaks.values()) / min(peaks.values()) < 10  # homogeneous: bumps together
     explorer.update(depth=7, quantity="weight gradient ∂L/∂W")
     assert explorer.last_error is None
     assert len(explorer.state["stats"]["gradient_std"]) == 7
+    assert sorted(_peaks(explorer.figure.axes[0])) == list(range(1, 8))
     hist_ax = explorer.figure.axes[0]
-    assert "∂L/∂W" in hist_ax.get_xlabel()
+    assert "∂L/∂W" in hist_ax.get_xlabel() and hist_ax.get_xscale() == "log"
+    explorer.update(init="N(0,1)", quantity="backpropagated ∂L/∂z")
+    peaks = _peaks(explorer.figure.axes[0])
+    assert peaks[1] > 100 * peaks[7]  # exploding: layer 1 largest
 
 
-def test_check_sigmoid_derivative(capsys):
-    from trisep_nn.checks import check_sigmoid_derivative
-
-    assert check_sigmoid_derivative(lambda x: vg.sigmoid(x) * (1 - vg.sigmoid(x)))
-    assert not check_sigmoid_derivative(lambda x: None)
-    assert "returned None" in capsys.readouterr().out
-    assert not check_sigmoid_derivative(vg.sigmoid)
-    assert "σ(x) itself" in capsys.readouterr().out
-    assert not check_sigmoid_derivative(lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2)
-    assert "overflows" in capsys.readouterr().out
-
-
-def test_check_layer_factor(capsys):
-    from trisep_nn.checks import check_layer_factor
-
-    assert check_layer_factor(np.sqrt(100 * (1 / (3 * 100)) * (1 / 4) ** 2))
-    assert not check_layer_factor(None)
-    assert not check_layer_factor(1 / 48)
-    assert "square root" in capsys.readouterr().out
-    assert not check_layer_factor(np.sqrt(1 / 3) * 1 / 2)
-    assert "squared" in capsys.readouterr().out
+def test_log_magnitude_histograms_separate_layers_by_decades():
+    rng = np.random.default_rng(0)
+    layers = [rng.normal(0, 10.0 ** -k, 1000) for k in (6, 3, 0)] + [np.zeros(10)]
+    centres, fractions, zeros = vg.log_magnitude_histograms(layers[:3] + [
+        np.r_[np.zeros(500), rng.normal(0, 1, 500)]])
+    np.testing.assert_allclose(fractions.sum(axis=1), 1)
+    peaks = centres[fractions.argmax(axis=1)]
+    assert 1e-7 < peaks[0] < 1e-5 and 1e-4 < peaks[1] < 1e-2 and 0.1 < peaks[2] < 10
+    np.testing.assert_allclose(zeros, [0, 0, 0, 0.5])
 
 
-def test_check_he_std(capsys):
-    from trisep_nn.checks import check_he_std
+def _sigma(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))
 
-    assert check_he_std(lambda fan_in: np.sqrt(2 / fan_in))
-    assert not check_he_std(lambda fan_in: np.sqrt(1 / fan_in))
-    assert "half of its inputs" in capsys.readouterr().out
-    assert not check_he_std(lambda fan_in: 2 / fan_in)
-    assert "variance" in capsys.readouterr().out
-    assert not check_he_std(lambda fan_in: None)
+
+@pytest.mark.parametrize("answer", [
+    lambda x: vg.sigmoid(x) * (1 - vg.sigmoid(x)),
+    lambda x: _sigma(x) * (1 - _sigma(x)),          # the naive σ is fine: 1/inf = 0
+    lambda x: 0.5 * (1 + np.tanh(np.asarray(x) / 2)) * 0.5 * (1 - np.tanh(np.asarray(x) / 2)),
+    lambda x: (vg.sigmoid(x) * (1 - vg.sigmoid(x))).tolist(),
+])
+def test_sigmoid_derivative_accepts_every_right_formula(verdict, answer):
+    assert verdict(ca.check_sigmoid_derivative, answer)[0]
+
+
+@pytest.mark.parametrize("answer, named", [
+    (vg.sigmoid, "σ(x) itself"),
+    (lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2, "inf/inf"),
+    (lambda x: vg.sigmoid(x) * (1 + vg.sigmoid(x)), "should be minus"),
+    (lambda x: 1 - np.tanh(x) ** 2, "derivative of tanh"),
+    (lambda x: 1 - vg.sigmoid(x), "only one factor"),
+    (lambda x: None, "returned None"),
+])
+def test_sigmoid_derivative_names_the_slip(verdict, answer, named):
+    ok, out = verdict(ca.check_sigmoid_derivative, answer)
+    assert not ok and named in out, out
+
+
+def _deltas(step):
+    def backward_deltas(weights, zs, delta_out):
+        deltas = [delta_out]
+        for layer in reversed(range(len(zs))):
+            deltas.insert(0, step(deltas[0], weights[layer + 1], zs, layer))
+        return deltas[:-1]
+    return backward_deltas
+
+
+def test_backward_deltas_accepts_the_recursion(verdict):
+    ok, out = verdict(ca.check_backward_deltas, _deltas(
+        lambda d, W, zs, l: (d @ W.T) * vg.sigmoid_derivative(zs[l])))
+    assert ok and "agree with the engine" in out
+    ok, _ = verdict(ca.check_backward_deltas, lambda W, zs, d: tuple(_deltas(
+        lambda d, W, zs, l: (d @ W.T) * vg.sigmoid_derivative(zs[l]))(W, zs, d)))
+    assert ok
+
+
+@pytest.mark.parametrize("answer, named", [
+    (_deltas(lambda d, W, zs, l: d @ W.T), "σ'(z_l) is missing"),
+    (_deltas(lambda d, W, zs, l: (d @ W.T) * vg.sigmoid(zs[l])), "the activation"),
+    (_deltas(lambda d, W, zs, l: (d @ W) * vg.sigmoid_derivative(zs[l])), "W_{l+1}ᵀ"),
+    (_deltas(lambda d, W, zs, l: (d @ W.T) * vg.sigmoid_derivative(zs[min(l + 1, 2)])),
+     "σ' is taken at z_l"),
+    (lambda W, zs, d: _deltas(lambda d, W, zs, l: (d @ W.T) * vg.sigmoid_derivative(zs[l]))(
+        W, zs, d)[::-1], "reverse order"),
+    (lambda W, zs, d: [d] + _deltas(lambda d, W, zs, l: (d @ W.T) * vg.sigmoid_derivative(
+        zs[l]))(W, zs, d), "is given, not part of the answer"),
+    (_deltas(lambda d, W, zs, l: 2 * (d @ W.T) * vg.sigmoid_derivative(zs[l])), "δ_1"),
+    (lambda W, zs, d: None, "returned None"),
+])
+def test_backward_deltas_names_the_slip(verdict, answer, named):
+    ok, out = verdict(ca.check_backward_deltas, answer)
+    assert not ok and named in out, out
+
+
+def test_layer_factor(verdict):
+    assert verdict(ca.check_layer_factor, np.sqrt(100 * (1 / (3 * 100)) * (1 / 4) ** 2))[0]
+    assert verdict(ca.check_layer_factor, [1 / np.sqrt(48)])[0]  # a one-element list is fine
+    for wrong, named in ((1 / 48, "square root"), (np.sqrt(1 / 12), "squared"),
+                         (0.25, "left out the weights"), (np.sqrt(48), "inverse"),
+                         (0.3, "not it"), (None, "not answered")):
+        ok, out = verdict(ca.check_layer_factor, wrong)
+        assert not ok and named in out, out
+
+
+@pytest.mark.parametrize("answer, named", [
+    (lambda n: np.sqrt(1 / n), "half of its inputs"),
+    (lambda n: 2 / n, "variance"),
+    (lambda n: np.sqrt(2 / (n + 1)), "counts the bias"),
+    (lambda n: 2 / np.sqrt(n), "over the 2 as well"),
+    (lambda n: np.sqrt(1 / (2 * n)), "upside down"),
+    (lambda n: None, "returned None"),
+])
+def test_he_std_names_the_slip(verdict, answer, named):
+    ok, out = verdict(ca.check_he_std, answer)
+    assert not ok and named in out, out
+
+
+def test_he_std_accepts_the_solution(verdict):
+    assert verdict(ca.check_he_std, lambda n: np.sqrt(2 / n))[0]
+    assert verdict(ca.check_he_std, lambda n: (2 / n) ** 0.5)[0]
+
+
+def test_check_docstrings_carry_the_notebooks_exercise_numbers():
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).parents[2] / "notebooks" / "08_vanishing_gradients.ipynb"
+    cells = json.loads(notebook.read_text())["cells"]
+    text = "".join("".join(c["source"]) for c in cells)
+    for check in (ca.check_sigmoid_derivative, ca.check_backward_deltas, ca.check_layer_factor,
+                  ca.check_he_std):
+        number = check.__doc__.split(":")[0].split()[-1]   # "Exercise 8.n: ..."
+        heading = text.split(f"### Exercise {number}")[1][:1500]
+        assert check.__name__ in heading, (check.__name__, number)
 
 
 def test_amplitude_table_and_its_plot():

@@ -295,3 +295,38 @@ def test_bayes_optimal_beats_trained_classifiers(physics_sample):
     assert 0.8 < bayes < 0.95  # a problem neither trivial nor hopeless
     assert bayes >= auc_gbt - 0.003  # ties at most, within MC error
     assert auc_gbt > auc_lr + 0.05  # the mass peak is not linearly separable
+
+
+def test_impossible_requests_are_refused():
+    """(With noise 1e308, 1000 points cannot all stay finite: some would be inf.)"""
+    for make, message in [(lambda: data.spirals(3, n_classes=5), "n_classes=5.*n_samples is 3"),
+                          (lambda: data.blobs(2, n_classes=5), "n_classes=5"),
+                          (lambda: data.blobs(20, n_classes=4, centers=np.eye(3)), "n_classes=4"),
+                          (lambda: data.moons(1000, noise=1e308), "noise"),
+                          (lambda: data.xor(1000, noise=1e308), "noise"),
+                          (lambda: data.blobs(1000, cluster_std=1e308), "cluster_std"),
+                          (lambda: data.noisy_function(1000, noise=1e308), "noise")]:
+        with pytest.raises(ValueError, match=message):
+            make()
+
+
+def test_a_million_classes_for_twenty_points_is_refused_at_once():
+    import time
+
+    start = time.perf_counter()  # it used to try, for more than 20 s
+    with pytest.raises(ValueError, match="n_classes=1000000"):
+        data.blobs(20, n_classes=10**6)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_blobs_takes_its_number_of_classes_from_the_centers():
+    X, y = data.blobs(30, centers=np.array([[0.0, 0.0], [5.0, 5.0], [9.0, 0.0], [0.0, 9.0]]),
+                      random_state=0)
+    assert sorted(set(y.tolist())) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("signal", ["no", 1, None])
+def test_the_class_of_a_physics_density_is_true_or_false(signal):
+    X, _ = data.physics_toy(5, random_state=0)
+    with pytest.raises(ValueError, match="signal"):
+        data.physics_toy_logpdf(X, signal=signal)

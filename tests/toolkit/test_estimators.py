@@ -196,14 +196,26 @@ def test_bad_input_messages(moons_split):
         MLPClassifier().fit(X_tr, y_tr + 0.5)
     with pytest.raises(ValueError, match="at least 2 classes"):
         MLPClassifier().fit(X_tr, np.zeros(len(X_tr)))
-    for bad, match in [(dict(learning_rate_init=0), "learning rate"),
-                       (dict(learning_rate_init=-1.0), "learning rate"),
+    for bad, match in [(dict(learning_rate_init=0), "learning_rate_init"),
+                       (dict(learning_rate_init=-1.0), "learning_rate_init"),
                        (dict(max_iter=0), "max_iter"),
                        (dict(solver="lbfgs"), "lbfgs"),
                        (dict(activation="softplus"), "activation"),
                        (dict(hidden_layer_sizes=(4, 0)), "hidden_layer_sizes"),
                        (dict(batch_size=0), "batch_size"),
-                       (dict(alpha=-1.0), "alpha")]:
+                       (dict(alpha=-1.0), "alpha"),
+                       # each of these used to end in "TrainingDiverged: try a smaller
+                       # learning rate", or run: checked up front now, by name
+                       (dict(epsilon=0), "epsilon"), (dict(alpha=np.inf), "alpha"),
+                       (dict(tol=np.inf), "tol"), (dict(early_stopping="yes"), "early_stopping"),
+                       (dict(shuffle=1), "shuffle"), (dict(nesterovs_momentum=None),
+                                                      "nesterovs_momentum"),
+                       (dict(validation_fraction=0.0, early_stopping=True),
+                        "validation_fraction"),
+                       (dict(validation_fraction=1.0), "validation_fraction"),
+                       (dict(verbose="a"), "verbose"), (dict(max_iter=True), "max_iter"),
+                       (dict(learning_rate_init=np.inf), "learning_rate_init"),
+                       (dict(momentum=1.0), "momentum")]:
         with pytest.raises(ValueError, match=match):
             MLPClassifier(**bad).fit(X_tr, y_tr)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import trisep_nn as tnn
-from trisep_nn import engine as E
+from trisep_nn import ops
 from trisep_nn.gradient_check import GradcheckReport, gradcheck
 
 
@@ -28,7 +28,7 @@ def test_top_level_gradcheck_stays_the_function_after_importing_its_module():
 def test_passes_on_a_network_with_vector_output():
     rng = np.random.default_rng(0)
     X, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
-    report = gradcheck(lambda X, W, b: E.linear(X, W, b).tanh(), X, W, b,
+    report = gradcheck(lambda X, W, b: ops.linear(X, W, b).tanh(), X, W, b,
                        names=["X", "W", "b"])
     assert report.passed
     assert [row["name"] for row in report.rows] == ["X", "W", "b"]
@@ -37,7 +37,7 @@ def test_passes_on_a_network_with_vector_output():
 
 def wrong_square(x):
     """x^2 with a gradient that is off by a factor of 2."""
-    return E.Tensor._make(x.data ** 2, (x,), lambda g: (g * x.data,))
+    return ops.custom_op(x.data ** 2, (x,), lambda g: (g * x.data,))
 
 
 def test_catches_a_wrong_gradient():
@@ -69,9 +69,27 @@ def test_inputs_not_mutated_and_dtype_is_float64():
     assert report.analytic[0].dtype == np.float64
 
 
-@pytest.mark.parametrize("name", ["engine", "autodiff", "gradient_check", "graph"])
+@pytest.mark.parametrize("name", ["tensor", "ops", "autodiff", "gradient_check", "graph",
+                                  "losses", "train", "validation"])
 def test_docstring_examples(name):
     """The examples in the engine modules' docstrings run and print what they show."""
     module = importlib.import_module(f"trisep_nn.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("kwargs, name", [(dict(eps=0), "eps"), (dict(eps=-1e-6), "eps"),
+                                          (dict(atol=np.nan), "atol"), (dict(rtol=-1), "rtol"),
+                                          (dict(seed="a"), "seed"), (dict(names=["a"]), "names")])
+def test_gradcheck_arguments_are_checked_by_name(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        gradcheck(lambda a, b: a * b, 1.0, 2.0, **kwargs)
+
+
+def test_gradcheck_needs_a_function_and_a_point():
+    with pytest.raises(TypeError, match="f must be a function"):
+        gradcheck(3.0, 1.0)
+    with pytest.raises(TypeError, match="point"):
+        gradcheck(lambda a: a)
+    with pytest.raises(TypeError, match="input 0"):
+        gradcheck(lambda a: a, None)

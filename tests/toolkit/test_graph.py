@@ -65,3 +65,9 @@ def test_matplotlib_not_imported_with_the_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("bad", [3.0, None, np.ones(2)])
+def test_drawing_something_that_is_not_a_tensor_says_so(bad):
+    with pytest.raises(TypeError, match="tensor must be a Tensor"):
+        draw_graph(bad)

@@ -2,11 +2,14 @@
 
 import numpy as np
 import pytest
+from finite_differences import SETTINGS, array, check_op, floats, seeds, small_shapes
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.special import log_expit, log_softmax
 
-from trisep_nn.engine import Tensor
 from trisep_nn.losses import bce_with_logits, cross_entropy, l1_penalty, l2_penalty, mse
 from trisep_nn.nn import MLP
+from trisep_nn.tensor import Tensor
 
 rng = np.random.default_rng(0)
 
@@ -148,3 +151,55 @@ def test_penalty_in_a_loss():
     assert W.grad.shape == W.shape
     with pytest.raises(ValueError, match="Tensors"):
         l2_penalty([np.ones(3)])
+
+
+@SETTINGS
+@given(data=st.data(), shape=small_shapes, seed=seeds)
+def test_bce_with_logits_against_finite_differences(data, shape, seed):
+    z = data.draw(array(shape, floats(-6, 6)))
+    y = data.draw(array(shape, floats(0.01, 0.99)))  # FD steps stay inside [0, 1]
+    check_op(bce_with_logits, [z, y], seed)
+    # equals the textbook formula where that one is safe
+    p = 1 / (1 + np.exp(-z))
+    textbook = np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    np.testing.assert_allclose(bce_with_logits(z, y).data, textbook, rtol=1e-9, atol=1e-12)
+
+
+@SETTINGS
+@given(data=st.data(), n=st.integers(1, 5), k=st.integers(1, 5), seed=seeds)
+def test_cross_entropy_against_finite_differences(data, n, k, seed):
+    z = data.draw(array((n, k), floats(-5, 5)))
+    labels = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+    check_op(lambda t: cross_entropy(t, labels), [z], seed)
+    logp = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    textbook = -np.mean(logp[np.arange(n), labels])
+    np.testing.assert_allclose(cross_entropy(z, labels).data, textbook,
+                               rtol=1e-9, atol=1e-12)
+
+
+@SETTINGS
+@given(data=st.data(), shape=small_shapes, seed=seeds)
+def test_mse_against_finite_differences(data, shape, seed):
+    p = data.draw(array(shape))
+    y = data.draw(array(shape))
+    check_op(mse, [p, y], seed)
+    np.testing.assert_allclose(mse(p, y).data, np.mean((p - y) ** 2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", [mse, bce_with_logits])
+def test_mismatched_shapes_are_an_error_not_a_broadcast(loss):
+    # (3, 1) against (3,) broadcast to (3, 3) and gave a wrong number without a word
+    with pytest.raises(ValueError, match=r"\(3, 1\).*\(3,\).*reshape|flatten"):
+        loss(Tensor(np.zeros((3, 1))), np.zeros(3))
+    with pytest.raises(ValueError, match=r"\(3,\).*\(3, 1\)"):
+        loss(Tensor(np.zeros(3)), np.zeros((3, 1)))
+
+
+def test_the_losses_module_is_the_only_public_way_to_a_loss():
+    import trisep_nn
+
+    for module in (trisep_nn.tensor, trisep_nn.ops):
+        for name in ("mse", "bce_with_logits", "softmax_cross_entropy", "cross_entropy"):
+            assert not hasattr(module, name), f"{module.__name__}.{name} skips the checks"
+    with pytest.raises(TypeError, match="pred"):
+        mse(None, np.zeros(1))

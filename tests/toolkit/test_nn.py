@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from trisep_nn.engine import Tensor
 from trisep_nn.nn import (
     MLP,
     Identity,
@@ -15,6 +14,7 @@ from trisep_nn.nn import (
     Tanh,
     init_weights,
 )
+from trisep_nn.tensor import Tensor
 
 
 def test_linear_shapes_and_forward_is_x_W_plus_b():
@@ -208,3 +208,26 @@ def test_mlp_learns_by_hand_written_loop():
         loss.backward()
         opt.step()
     assert loss.item() < 0.01 * first
+
+
+@pytest.mark.parametrize("sizes", [[2.5, 3, 1], [2, 0, 1], [2, -1, 1], [2, "3", 1], [2, True]])
+def test_mlp_sizes_must_be_positive_whole_numbers(sizes):
+    with pytest.raises(ValueError, match="sizes"):
+        MLP(sizes)
+
+
+@pytest.mark.parametrize("scale", [np.nan, np.inf, -1.0, "big"])
+def test_a_weight_scale_that_would_make_nan_weights_is_refused(scale):
+    with pytest.raises(ValueError, match="scale"):
+        Linear(2, 2, scale=scale)
+
+
+def test_mlp_runs_each_layer_and_its_activation_as_one_node_and_sequential_does_not():
+    """Fusion is MLP's business: the same numbers as its layers one by one."""
+    mlp = MLP([3, 5, 2], activation="tanh", random_state=0)
+    x = np.random.default_rng(0).normal(size=(4, 3))
+    fused = mlp(x)
+    assert fused.inputs[0].op == "linear_tanh"
+    plain = Sequential(*mlp.layers)(x)
+    assert plain.inputs[0].op == "tanh"
+    np.testing.assert_allclose(fused.data, plain.data, rtol=1e-14)

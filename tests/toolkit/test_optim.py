@@ -152,7 +152,7 @@ def test_other_bad_settings():
 
 
 def test_on_engine_tensors_and_modules():
-    Tensor = pytest.importorskip("trisep_nn.engine").Tensor
+    Tensor = pytest.importorskip("trisep_nn.tensor").Tensor
     w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
     opt = SGD([w], lr=0.1)
     (w * w).sum().backward()
@@ -161,3 +161,24 @@ def test_on_engine_tensors_and_modules():
     nn = pytest.importorskip("trisep_nn.nn")
     model = nn.MLP([2, 3, 1], random_state=0)
     assert len(Adam(model).params) == len(model.parameters())
+
+
+def test_a_parameter_given_twice_warns_and_steps_once():
+    Tensor = pytest.importorskip("trisep_nn.tensor").Tensor
+    p = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="more than once"):
+        opt = SGD([p, p], lr=0.5)
+    p.grad = np.array([1.0, 1.0])
+    opt.step()
+    np.testing.assert_array_equal(p.data, [0.5, 1.5])  # one step, not two (PyTorch: two)
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1)])
+def test_a_gradient_of_the_wrong_shape_names_both_shapes(make):
+    Tensor = pytest.importorskip("trisep_nn.tensor").Tensor
+    p = Tensor(np.ones((2, 3)), requires_grad=True)
+    opt = make([p])
+    p.grad = np.ones(3)
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(3,\)"):
+        opt.step()
+    np.testing.assert_array_equal(p.data, np.ones((2, 3)))  # nothing moved

@@ -403,3 +403,61 @@ def test_function_fit_options_and_bad_input():
         plots.function_fit(x, x, lambda t: [1, 2, 3])
     with pytest.raises(TypeError, match="'bad'"):
         plots.function_fit(x, x, {"bad": 3})
+
+
+def _blit_figure():
+    import io
+
+    from matplotlib.figure import Figure
+    from matplotlib.image import imread
+
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    canvas = plots.BlitCanvas(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], label="still")
+    moving = ax.plot([0, 1], [1, 0], animated=True, label="moving")[0]
+    title = ax.set_title("first", animated=True)
+    note = fig.text(0.02, 0.02, "figure text", animated=True)
+    ax.legend(loc="upper center")
+
+    def png(save=False):
+        buffer = io.BytesIO()
+        if save:
+            fig.savefig(buffer, format="png")
+        else:
+            canvas.print_png(buffer)
+        buffer.seek(0)
+        return imread(buffer)
+
+    return fig, canvas, moving, title, note, png
+
+
+def test_blit_canvas_redraws_the_moving_artists_exactly_as_a_full_draw_would():
+    fig, canvas, moving, title, note, png = _blit_figure()
+    first = png()  # draws the still picture, then the moving artists
+    fig.set_layout_engine("none")  # as an explorer does once the layout is known
+    moving.set_ydata([0.3, 0.6])
+    title.set_text("second")
+    note.set_text("figure text moved")
+    fast = png()
+    assert not np.array_equal(first, fast)
+    assert np.array_equal(fast, png(save=True))  # savefig draws everything, the usual way
+    assert canvas._still is not None
+
+
+def test_blit_canvas_draws_the_still_part_again_when_the_layout_may_change():
+    fig, canvas, moving, title, note, png = _blit_figure()
+    png()
+    still = canvas._still
+    png()  # the constrained layout is still on: everything is drawn again
+    assert canvas._still is not still
+    fig.set_layout_engine("none")
+    png()
+    still = canvas._still
+    png()
+    assert canvas._still is still  # restored, not redrawn
+    fig.axes[0].set_position([0.2, 0.2, 0.5, 0.5])  # an axes moved: draw it again
+    png()
+    assert canvas._still is not still
+    canvas.invalidate()
+    assert canvas._still is None

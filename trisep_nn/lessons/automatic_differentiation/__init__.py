@@ -7,7 +7,8 @@
 * :mod:`.jacobian_cost`: the cost of a Jacobian of ``f: Rⁿ → Rᵐ`` both ways,
   measured with the engine's ``jacobian_forward`` and ``jacobian_reverse``.
 
-The engine itself, which the notebook ends with, is ``trisep_nn.engine``.
+The engine itself, which the notebook ends with, is ``trisep_nn.tensor`` (the Tensor and
+the graph walk) with ``trisep_nn.ops`` (the derivative table).
 """
 
 from . import differentiation, forward_reverse_mode, jacobian_cost

@@ -29,7 +29,7 @@ The lecture's "Differentiation in code" slide (after Baydin et al. 2018,
   evaluation that reuses intermediate values (automatic differentiation)
   pays for.
 
-* **automatic** differentiation: the engine in :mod:`trisep_nn.engine`.
+* **automatic** differentiation: the engine in :mod:`trisep_nn.tensor` and :mod:`trisep_nn.ops`.
 
 Nothing here needs more than NumPy.
 """

@@ -43,35 +43,57 @@ def layered_function(n, m, width=32, depth=2, random_state=0):
     return f
 
 
-def time_jacobian(f, x, mode, repeats=3):
-    """Best-of-``repeats`` wall-clock seconds for the Jacobian of ``f`` at ``x``
-    by ``mode`` ("forward" or "reverse")."""
+def time_jacobian(f, x, mode, repeats=3, min_seconds=0.02, max_repeats=200):
+    """``(seconds, evaluations)`` for the Jacobian of ``f`` at ``x`` by ``mode``
+    ("forward" or "reverse"): the best CPU time (``time.process_time``, which
+    other programs busy on the machine do not inflate) of at least ``repeats``
+    runs, and how many times one run evaluated ``f`` (counted, not assumed:
+    forward mode runs ``f`` once per input with a tangent, reverse mode once,
+    then sweeps back once per output).
+
+    A cheap Jacobian (a tenth of a millisecond) is run again until
+    ``min_seconds`` have passed (at most ``max_repeats`` times): on a busy
+    machine the best of three such short runs can still be hit by another
+    process, the best of a hundred hardly ever.
+    """
     from trisep_nn.autodiff import jacobian_forward, jacobian_reverse
 
     jacobian = {"forward": jacobian_forward, "reverse": jacobian_reverse}[mode]
-    best = np.inf
-    for _ in range(int(repeats)):
-        start = time.perf_counter()
-        jacobian(f, x)
-        best = min(best, time.perf_counter() - start)
-    return best
+    calls = []
+
+    def counted(x):
+        calls.append(1)
+        return f(x)
+
+    best, spent, runs = np.inf, 0.0, 0
+    while runs < int(repeats) or (spent < min_seconds and runs < max_repeats):
+        calls.clear()
+        start = time.process_time()
+        jacobian(counted, x)
+        elapsed = time.process_time() - start
+        best, spent, runs = min(best, elapsed), spent + elapsed, runs + 1
+    return best, len(calls)
 
 
 def jacobian_costs(shapes, width=32, depth=2, repeats=3, random_state=0):
     """Time both Jacobians for each ``(n, m)`` in ``shapes``.
 
-    Returns a dict of arrays: ``n``, ``m``, ``forward_s``, ``reverse_s`` and
-    ``ratio`` (forward time / reverse time; the pass counting predicts about
-    ``n / m`` once both are large).
+    Returns a dict of arrays: ``n``, ``m``, ``forward_s``, ``reverse_s``,
+    ``forward_evals`` and ``reverse_evals`` (how often each evaluated ``f``),
+    and ``ratio`` (forward time / reverse time; the pass counting predicts
+    about ``n / m`` once both are large).
     """
-    rows = {"n": [], "m": [], "forward_s": [], "reverse_s": []}
+    rows = {"n": [], "m": [], "forward_s": [], "reverse_s": [], "forward_evals": [],
+            "reverse_evals": []}
     for n, m in shapes:
         f = layered_function(n, m, width, depth, random_state)
         x = np.random.default_rng(random_state).normal(size=int(n))
         rows["n"].append(int(n))
         rows["m"].append(int(m))
-        rows["forward_s"].append(time_jacobian(f, x, "forward", repeats))
-        rows["reverse_s"].append(time_jacobian(f, x, "reverse", repeats))
+        for mode in ("forward", "reverse"):
+            seconds, evaluations = time_jacobian(f, x, mode, repeats)
+            rows[f"{mode}_s"].append(seconds)
+            rows[f"{mode}_evals"].append(evaluations)
     out = {k: np.asarray(v) for k, v in rows.items()}
     out["ratio"] = out["forward_s"] / out["reverse_s"]
     return out

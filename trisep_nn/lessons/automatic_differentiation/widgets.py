@@ -51,22 +51,51 @@ def draw_trace(ax, program, inputs, step=None, wrt="a"):
     pos = layout(program)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    for name, _op, args in program:  # edges, drawn first so the nodes sit on top
+    _draw_edges(ax, program, pos, phase, tangent, adjoint)
+    _draw_nodes(ax, program, pos, forward, current["node"], tangent, adjoint)
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.55)
+    ax.set_axis_off()
+    color = _FORWARD if phase == "forward" else _REVERSE
+    what = (f"forward mode, seed {wrt}̇ = 1: tangents flow input → output"
+            if phase == "forward" else "reverse mode, seed f̄ = 1: adjoints flow output → input")
+    ax.set_title(f"step {step + 1} of {2 * n}: {what}", color=color, fontsize=10)
+    ax.text(0.5, 0.02, current["rule"], transform=ax.transAxes, ha="center", va="bottom",
+            fontsize=11, color=color,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": color})
+    return {"phase": phase, "node": current["node"], "rule": current["rule"], "step": current}
+
+
+def _draw_edges(ax, program, pos, phase, tangent, adjoint):
+    """One arrow per use of a node, drawn first so that the nodes sit on top.
+
+    Forward mode: value and tangent travel argument → user; reverse mode: the
+    adjoint travels user → argument, so the arrows turn round. An arrow is
+    coloured once something has travelled along it."""
+    for name, _op, args in program:
         for arg in args:
-            lit = arg in adjoint  # arg's adjoint was pulled back through this edge
+            if phase == "forward":
+                start, end, lit, color = pos[arg], pos[name], name in tangent, _FORWARD
+            else:
+                start, end, lit, color = pos[name], pos[arg], arg in adjoint, _REVERSE
             ax.add_patch(FancyArrowPatch(
-                pos[arg], pos[name], arrowstyle="-|>", mutation_scale=14, lw=1.5,
-                shrinkA=21, shrinkB=21, color=_REVERSE if lit else "0.45", zorder=1))
+                start, end, arrowstyle="-|>", mutation_scale=14, lw=1.5,
+                shrinkA=21, shrinkB=21, color=color if lit else "0.45", zorder=1))
+
+
+def _draw_nodes(ax, program, pos, forward, current, tangent, adjoint):
+    """Each node as a circle with its definition and value above it and the
+    tangent and adjoint computed so far below it; the current one highlighted."""
     values = {s["node"]: s["value"] for s in forward}
+    definitions = {s["node"]: s["definition"] for s in forward}
     for name, op, _args in program:
         x, y = pos[name]
-        is_current = name == current["node"]
+        is_current = name == current
         face = "#FFE08A" if is_current else ("#EAF2FA" if name in tangent else "white")
         ax.scatter([x], [y], s=1500, c=face, edgecolors="black" if is_current else "0.4",
                    linewidths=2.5 if is_current else 1, zorder=2)
         ax.text(x, y, name, ha="center", va="center", fontsize=10, weight="bold", zorder=3)
-        definition = next(s["definition"] for s in forward if s["node"] == name)
-        label = definition if op != "input" else f"input {name}"
+        label = definitions[name] if op != "input" else f"input {name}"
         if name in tangent:  # the forward pass has computed this node's value
             label += f" = {values[name]:.4g}"
         ax.annotate(label, (x, y), xytext=(0, 23), textcoords="offset points", ha="center",
@@ -79,17 +108,6 @@ def draw_trace(ax, program, inputs, step=None, wrt="a"):
         for k, (text, color) in enumerate(lines):
             ax.annotate(text, (x, y), xytext=(0, -23 - 12 * k), textcoords="offset points",
                         ha="center", va="top", fontsize=8.5, color=color, zorder=3)
-    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.55)
-    ax.set_axis_off()
-    color = _FORWARD if phase == "forward" else _REVERSE
-    what = (f"forward mode, seed {wrt}̇ = 1: tangents flow input → output"
-            if phase == "forward" else "reverse mode, seed f̄ = 1: adjoints flow output → input")
-    ax.set_title(f"step {step + 1} of {2 * n}: {what}", color=color, fontsize=10)
-    ax.text(0.5, 0.02, current["rule"], transform=ax.transAxes, ha="center", va="bottom",
-            fontsize=11, color=color,
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": color})
-    return {"phase": phase, "node": current["node"], "rule": current["rule"], "step": current}
 
 
 def ad_modes_explorer(function="log(a·b)", a=2.0, b=3.0, wrt="a"):

@@ -3,7 +3,14 @@
 import numpy as np
 
 from trisep_nn.feedback import OK, WRONG, call_student, not_answered, say
-from trisep_nn.lessons.decision_boundaries import TrainingRun, check_config, linear_regions
+from trisep_nn.lessons.decision_boundaries import (
+    DEFAULT_CONFIG,
+    DEFAULT_NOISE,
+    TrainingRun,
+    as_config,
+    check_config,
+    linear_regions,
+)
 
 __all__ = ["check_l2_penalty", "check_region_count", "check_xor_config"]
 
@@ -39,7 +46,7 @@ def check_l2_penalty(fn):
                         "sum the squares of all the weights.")
             return False
         got = float(values.item())
-        if np.isclose(got, expected, rtol=1e-9):
+        if np.isclose(got, expected, rtol=1e-6):  # float32 arithmetic is fine too
             continue
         diagnoses = [
             (expected + sum(float((v**2).sum()) for v in b),
@@ -58,7 +65,7 @@ def check_l2_penalty(fn):
              "that is the mean of w²; Ω(w) is the sum"),
         ]
         for value, message in diagnoses:
-            if np.isclose(got, value, rtol=1e-9):
+            if np.isclose(got, value, rtol=1e-6):
                 say(WRONG, f"l2_penalty({model!r}) = {got:.6g}: {message}.")
                 return False
         say(WRONG, f"l2_penalty({model!r}) = {got:.6g}, expected {expected:.6g}.")
@@ -69,8 +76,42 @@ def check_l2_penalty(fn):
 
 
 def _test_run():
-    return TrainingRun(dataset="spirals", n_samples=200, noise=0.05, hidden=[6, 5],
-                          batch_size=64, lr=0.02).train(20)
+    """A 7-5 ReLU network, chosen so that every slip below gives a different count."""
+    return TrainingRun(dataset="spirals", n_samples=200, noise=0.05, hidden=[7, 5],
+                       batch_size=64, lr=0.02).train(20)
+
+
+def region_count_slips(run, G):
+    """(count, what it means) for the typical slips of exercise 9.2 on ``run`` and ``G``."""
+    hidden = [run.hidden_outputs(G, k) for k in range(1, len(run.config["hidden"]) + 1)]
+    on = np.concatenate([h > 0 for h in hidden], axis=1)
+    with_output = np.concatenate([on, run.predict_logits(G) > 0], axis=1)
+    return [
+        (2, "np.unique without axis flattens the patterns and finds only the two values "
+            "False and True; np.unique(patterns, axis=0) keeps each row (one point's "
+            "pattern) whole"),
+        (1, "every point has the same pattern: h >= 0 is always true for ReLU outputs; a "
+            "unit is on where h > 0"),
+        (len(G), "that is the number of grid points: every point looks different. Either "
+                 "the outputs themselves were compared instead of on/off (h > 0), or "
+                 "np.unique ran along axis=1 (columns), so len counted the points; use "
+                 "np.unique(patterns, axis=0)"),
+        (len(np.unique(on.sum(axis=1))), "that counts how MANY units are on at each point, "
+                                         "not WHICH: two different patterns with the same "
+                                         "number of units on were merged"),
+        (len(np.unique(hidden[0] > 0, axis=0)), "that counts the first hidden layer's "
+                                                "patterns only; a region is fixed by the "
+                                                "on/off state of EVERY hidden unit (stack "
+                                                "the layers' patterns side by side)"),
+        (len(np.unique(hidden[-1] > 0, axis=0)), "that counts the last hidden layer's "
+                                                 "patterns only; stack the patterns of every "
+                                                 "hidden layer side by side"),
+        (len(np.unique(with_output, axis=0)), "the output unit is included: only the HIDDEN "
+                                              "units' on/off pattern fixes the linear piece "
+                                              "(the output is linear in it)"),
+        (sum(run.config["hidden"]), "that is the number of hidden units; count the distinct "
+                                    "on/off PATTERNS (rows) instead"),
+    ]
 
 
 def check_region_count(fn):
@@ -85,54 +126,69 @@ def check_region_count(fn):
     if got is None:
         return False
     if got.size != 1:
-        say(WRONG, f"count_regions should return one whole number, got {got.size} numbers.")
+        say(WRONG, f"count_regions should return one whole number (a len(...)), got "
+                    f"{got.size} numbers.")
         return False
     got = int(got.item())
     if got == expected:
-        say(OK, f"count_regions: correct ({expected} linear pieces for a 6-5 ReLU network "
+        say(OK, f"count_regions: correct ({expected} linear pieces for a 7-5 ReLU network "
                  "in this window).")
         return True
-    first_only = len(np.unique(run.hidden_outputs(G, 1) > 0, axis=0))
-    last_only = len(np.unique(run.hidden_outputs(G, 2) > 0, axis=0))
-    n_units = sum(run.config["hidden"])
-    if got == first_only:
-        say(WRONG, f"count_regions = {got}: that counts the first hidden layer's patterns "
-                    "only; a region is fixed by the on/off state of EVERY hidden unit "
-                    "(stack the layers' patterns side by side).")
-    elif got == last_only:
-        say(WRONG, f"count_regions = {got}: that counts the last hidden layer's patterns "
-                    "only; stack the patterns of every hidden layer side by side.")
-    elif got == n_units:
-        say(WRONG, f"count_regions = {got}: that is the number of hidden units; count the "
-                    "distinct on/off PATTERNS (rows) instead (np.unique(..., axis=0)).")
-    elif got == len(G):
-        say(WRONG, f"count_regions = {got}: that is the number of grid points; count the "
-                    "distinct rows only (np.unique(patterns, axis=0)).")
-    elif got > expected:
-        say(WRONG, f"count_regions = {got}, expected {expected}: too many; are you using "
-                    "h > 0 of the ReLU outputs (not the values themselves, nor the output "
-                    "layer)?")
-    else:
-        say(WRONG, f"count_regions = {got}, expected {expected}.")
+    for value, meaning in region_count_slips(run, G):
+        if got == value:
+            say(WRONG, f"count_regions = {got}, expected {expected}: {meaning}.")
+            return False
+    say(WRONG, f"count_regions = {got}, expected {expected}: build one row per point with "
+                "the h > 0 of every hidden layer (np.concatenate(..., axis=1)), then count "
+                "the distinct rows.")
     return False
 
 
+#: What exercise 9.3 fixes: XOR as the Playground makes it, fed with x₁ and x₂ only.
+XOR_TASK = {"dataset": "xor", "noise": DEFAULT_NOISE["xor"], "features": ["x1", "x2"],
+            "n_samples": DEFAULT_CONFIG["n_samples"],
+            "train_fraction": DEFAULT_CONFIG["train_fraction"]}
+
+
+def _xor_task_problem(cfg):
+    """Why ``cfg`` is not the task's XOR problem, or None."""
+    if cfg["dataset"] != "xor":
+        return f"the dataset is {cfg['dataset']!r}; the task is XOR (dataset 'xor')"
+    if cfg["features"] != XOR_TASK["features"]:
+        return (f"the inputs are {cfg['features']}; the task feeds x₁ and x₂ only (x1, x2). "
+                "With x₁x₂ as an input XOR needs no hidden layer at all (section 5), so "
+                "it would not test what one hidden layer learns")
+    if cfg["noise"] != XOR_TASK["noise"]:
+        return (f"noise is {cfg['noise']:g}; the task uses XOR's default noise "
+                f"{XOR_TASK['noise']:g} (with less noise the classes are easier to separate)")
+    if (cfg["n_samples"], cfg["train_fraction"]) != (XOR_TASK["n_samples"],
+                                                     XOR_TASK["train_fraction"]):
+        return (f"the data are {cfg['n_samples']} points with train fraction "
+                f"{cfg['train_fraction']:g}; the task uses the Playground's "
+                f"{XOR_TASK['n_samples']} points, half for training (with fewer test points "
+                "90% is a matter of luck)")
+    return None
+
+
 def check_xor_config(config, min_accuracy=0.9, max_units=4, max_epochs=300):
-    """Exercise 9.3: a Playground config that solves XOR (test accuracy at least
-    ``min_accuracy``) with ONE hidden layer of at most ``max_units`` units, trained
-    for at most ``max_epochs`` epochs. The check rebuilds the run from the config."""
+    """Exercise 9.3: a Playground config that solves XOR (the Playground's default XOR
+    data, inputs x₁ and x₂: see ``XOR_TASK``) with test accuracy at least
+    ``min_accuracy``, ONE hidden layer of at most ``max_units`` units, trained for at
+    most ``max_epochs`` epochs. The check rebuilds the run from the config."""
     if not_answered(config, "config"):
         return False
-    if not isinstance(config, dict):
-        say(WRONG, f"config should be a dict (e.g. pg.config), got {type(config).__name__}.")
+    if not isinstance(config, (dict, str)):
+        say(WRONG, f"config should be a dict (pg.config) or a share string (pg.share), got "
+                    f"{type(config).__name__}.")
         return False
     try:
-        cfg = check_config(config)
+        cfg = check_config(as_config(config))
     except ValueError as error:
         say(WRONG, f"this is not a valid config: {error}")
         return False
-    if cfg["dataset"] != "xor":
-        say(WRONG, f"the dataset is {cfg['dataset']!r}; the task is XOR (dataset 'xor').")
+    problem = _xor_task_problem(cfg)
+    if problem:
+        say(WRONG, problem + ".")
         return False
     if len(cfg["hidden"]) != 1:
         say(WRONG, f"the network has {len(cfg['hidden'])} hidden layers; the task asks for "

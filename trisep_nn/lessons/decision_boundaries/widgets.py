@@ -2,382 +2,41 @@
 
 * :func:`width_boundary_explorer`, :func:`depth_boundary_explorer` and
   :func:`l2_boundary_explorer`: the lecture's 4-class problem with one knob
-  each; every slider position is a network trained from scratch (about a
-  quarter of a second) and cached; in Jupyter the other positions are fitted
-  in the background after the explorer appears, so moving the slider costs
-  only the redraw.
-* :func:`playground`: in the spirit of the TensorFlow Playground: choose the
-  data, the network and the optimiser, press Train, and watch the decision
-  boundary, the training and test losses and the first hidden layer's units
-  change while it learns.
-
-Training in the Playground runs in short chunks (about a tenth of a second)
-inside an asyncio task on the kernel's event loop, redrawing between chunks,
-so the buttons and sliders stay responsive and Stop works. Everything a
-student can set is in ``.config``, a plain dict, and
-``Playground.from_config(config)`` rebuilds the same run, epoch for epoch.
+  each. Every slider position is a trained network; the positions of the
+  default sliders are stored ready-trained (see ``decision_boundaries.fitted_run``),
+  so even a first visit costs only the redraw. The figure is built once and then
+  updated in place (``Explorer(..., clear=False)``): the data points and axes
+  stay, only the picture of the network's regions and the titles change.
+* :func:`playground`: in the spirit of the TensorFlow Playground (see
+  :mod:`trisep_nn.lessons.decision_boundaries.playground`).
 """
 
 import asyncio
 import functools
-import html
-import io
-import time
 
-import ipywidgets as widgets
-import matplotlib
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter
 
 from trisep_nn import plots
-from trisep_nn.explorer import Explorer, dropdown, slider
+from trisep_nn.explorer import Explorer, slider
 from trisep_nn.lessons.decision_boundaries import (
-    ACTIVATIONS,
-    DATASETS,
-    DEFAULT_NOISE,
     FOUR_CLASS,
+    L2_STRENGTHS,
     MAX_HIDDEN_LAYERS,
-    OPTIMIZERS,
-    TrainingRun,
-    check_config,
+    WIDTHS,
     count_parameters,
     fitted_run,
     linear_regions,
     weight_norm,
 )
+from trisep_nn.lessons.decision_boundaries.pictures import interpolation_matrix, upsample
+from trisep_nn.lessons.decision_boundaries.playground import playground, selection_slider
 
 __all__ = [
     "playground", "width_boundary_explorer", "depth_boundary_explorer", "l2_boundary_explorer",
 ]
 
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
-L2_STRENGTHS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
-BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-MAX_WIDTH = 32
-_UNIT_CMAP = matplotlib.colormaps["RdBu_r"]
 
-
-def _selection_slider(values, value, description, continuous=False):
-    """A slider over a few chosen numbers (``value`` is added if it is not one of them)."""
-    values = sorted(set(values) | {value})
-    return widgets.SelectionSlider(
-        options=[(f"{v:g}", v) for v in values], value=value, description=description,
-        continuous_update=continuous, style={"description_width": "initial"},
-    )
-
-
-def _png(rgba):
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(rgba).save(buffer, format="png")
-    return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------- #
-# The Playground
-# --------------------------------------------------------------------------- #
-class Playground(Explorer):
-    """A TensorFlow-Playground-like trainer: controls, Train / Step / Reset,
-    the decision boundary and the losses redrawn live, and the first hidden
-    layer's units as small images.
-
-    Parameters
-    ----------
-    config : dict, optional
-        Keys of ``trisep_nn.lessons.decision_boundaries.DEFAULT_CONFIG``; its ``epochs``
-        are trained right away (so ``Playground(pg.config)`` rebuilds a run).
-    max_epochs : int, default 5000
-        One press of Train trains at most this many more epochs (so a forgotten
-        Playground does not keep a core busy); Stop ends it earlier.
-    chunk_seconds : float, default 0.1
-        Training time between two redraws while Train runs.
-    n_units : int, default 16
-        Show at most this many units of the first hidden layer.
-    **overrides
-        Config keys as keyword arguments.
-
-    For tests and scripts (no browser needed): ``update(**values)`` sets
-    controls as a student would; ``step()``, ``train(epochs)``, ``reset()``;
-    ``start()`` / ``stop()`` run the background training (inside an asyncio
-    event loop, as in Jupyter); ``run`` is the :class:`TrainingRun` (``.model``,
-    ``.history``), ``config`` the dict that reproduces it.
-    """
-
-    CONTROLS = ("dataset", "noise", "train_fraction", "layers",
-                *(f"width{i}" for i in range(1, MAX_HIDDEN_LAYERS + 1)),
-                "activation", "optimizer", "lr", "l2", "batch_size", "seed")
-
-    def __init__(self, config=None, *, max_epochs=5000, chunk_seconds=0.1, n_units=16,
-                 **overrides):
-        cfg = check_config({**(config or {}), **overrides})  # validated, complete
-        epochs = cfg.pop("epochs")
-        self.max_epochs, self.chunk_seconds, self.n_units = int(max_epochs), chunk_seconds, n_units
-        self._fixed = {"n_samples": cfg["n_samples"]}  # config keys without a control
-        self.run = None
-        self._task = None
-        self._stop_requested = False
-        self.running = False
-        self._status = widgets.HTML()
-        self._units_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
-        self._units_label = widgets.HTML()
-        super().__init__(self._draw, self._make_controls(cfg), figsize=(9, 3.6))
-        self._train_button = widgets.Button(description="▶ Train", button_style="success",
-                                            tooltip="train until Stop (or max_epochs)")
-        self._step_button = widgets.Button(description="Step", tooltip="train one epoch")
-        self._reset_button = widgets.Button(description="Reset", tooltip="back to epoch 0 "
-                                            "(same seed: the same start)")
-        self._train_button.on_click(lambda _: self.stop() if self.running else self.start())
-        self._step_button.on_click(lambda _: self.step())
-        self._reset_button.on_click(lambda _: self.reset())
-        buttons = widgets.HBox([self._train_button, self._step_button, self._reset_button,
-                                self._status])
-        explorer_box = self.widget
-        self.widget = widgets.VBox([widgets.HTML("<b>Playground</b>"), buttons, explorer_box,
-                                    self._units_label, self._units_box])
-        if epochs:
-            self.train(epochs)
-
-    # -- the public face ------------------------------------------------------
-    @property
-    def config(self):
-        """The dict that reproduces this run (``epochs`` = epochs trained so far)."""
-        return self.run.config
-
-    @classmethod
-    def from_config(cls, config, **kwargs):
-        """A Playground set to ``config`` and trained for its ``epochs``."""
-        return cls(dict(config), **kwargs)
-
-    @property
-    def model(self):
-        return self.run.model
-
-    @property
-    def history(self):
-        return self.run.history
-
-    def step(self, epochs=1):
-        """Train ``epochs`` epochs now, then redraw (the Step button)."""
-        self.run.train(epochs)
-        return self.redraw()
-
-    def train(self, epochs):
-        """Train ``epochs`` epochs synchronously (one redraw at the end)."""
-        return self.step(epochs)
-
-    def reset(self):
-        """Stop, and start again from epoch 0 with the same settings (the Reset button)."""
-        self.stop()
-        self.run = None  # rebuilt by the redraw
-        return self.redraw()
-
-    def start(self):
-        """Train in the background until :meth:`stop` or ``max_epochs`` more epochs.
-
-        Needs a running asyncio event loop (a Jupyter kernel has one); returns
-        the asyncio Task."""
-        if self.running:
-            return self._task
-        self._stop_requested = False
-        self._task = asyncio.ensure_future(self._train_in_chunks())
-        self.running = True  # set now, so a second click before the task starts stops it
-        self._show_buttons()
-        return self._task
-
-    def stop(self):
-        """Ask the background training to stop after its current chunk."""
-        self._stop_requested = True
-        if self._task is not None and self._task.done():
-            self.running = False
-        self._show_buttons()
-        return self
-
-    # -- background training ------------------------------------------------
-    async def _train_in_chunks(self):
-        run = self.run
-        target = run.epoch + self.max_epochs
-        try:
-            while (not self._stop_requested and self.run is run and run.epoch < target
-                   and not run.diverged):
-                start = time.perf_counter()
-                while (time.perf_counter() - start < self.chunk_seconds and run.epoch < target
-                       and not run.diverged):
-                    run.train(1)
-                if self.run is run:
-                    self.redraw()
-                # Give the kernel the floor: button clicks and slider moves are handled
-                # here, between chunks (this is what keeps the interface responsive).
-                await asyncio.sleep(0.01)
-        except Exception as error:  # shown, never lost in the kernel's log
-            self.last_error = error
-            self._message.value = (
-                "<pre style='color:#b00020;white-space:pre-wrap'>Training stopped: "
-                f"{type(error).__name__}: {html.escape(str(error))}</pre>")
-        finally:
-            self.running = False
-            self._show_buttons()
-
-    # -- drawing -------------------------------------------------------------
-    def _make_controls(self, cfg):
-        hidden = cfg["hidden"]
-        widths = [hidden[i] if i < len(hidden) else 4 for i in range(MAX_HIDDEN_LAYERS)]
-        controls = {
-            "dataset": dropdown(list(DATASETS), cfg["dataset"], "data"),
-            "noise": slider(cfg["noise"], 0.0, 0.5, 0.01, "noise", continuous=False),
-            "train_fraction": slider(cfg["train_fraction"], 0.1, 0.9, 0.1, "train fraction",
-                                     continuous=False),
-            "layers": slider(len(hidden), 0, MAX_HIDDEN_LAYERS, 1, "hidden layers",
-                             continuous=False),
-        }
-        for i, w in enumerate(widths, start=1):
-            controls[f"width{i}"] = slider(w, 1, MAX_WIDTH, 1, f"layer {i} width",
-                                           continuous=False)
-        controls.update({
-            "activation": dropdown(list(ACTIVATIONS), cfg["activation"], "activation"),
-            "optimizer": dropdown(list(OPTIMIZERS), cfg["optimizer"], "optimizer"),
-            "lr": _selection_slider(LEARNING_RATES, cfg["lr"], "learning rate η"),
-            "l2": _selection_slider(L2_STRENGTHS, cfg["l2"], "L2 α"),
-            "batch_size": _selection_slider(BATCH_SIZES, cfg["batch_size"], "batch size"),
-            "seed": slider(cfg["seed"], 0, 9, 1, "seed", continuous=False),
-        })
-        for control in controls.values():  # a tidy grid of equal cells
-            control.layout.width = "300px"
-        return controls
-
-    def _on_change(self, change):
-        # A new dataset comes with its own usual noise level (the scales differ).
-        if change["owner"] is self.controls["dataset"] and not self._quiet:
-            self._quiet = True
-            try:
-                self.controls["noise"].value = DEFAULT_NOISE[change["new"]]
-            finally:
-                self._quiet = False
-        super()._on_change(change)
-
-    def _config_from(self, values):
-        hidden = [int(values[f"width{i}"]) for i in range(1, int(values["layers"]) + 1)]
-        cfg = {key: values[key] for key in ("dataset", "noise", "train_fraction", "activation",
-                                            "optimizer", "lr", "l2", "batch_size", "seed")}
-        return {**self._fixed, **cfg, "hidden": hidden,
-                "noise": round(float(values["noise"]), 6),
-                "train_fraction": round(float(values["train_fraction"]), 6)}
-
-    def _draw(self, fig, **values):
-        cfg = check_config(self._config_from(values))
-        cfg.pop("epochs")
-        if self.run is None or _without_epochs(self.run.config) != cfg:
-            self._stop_requested = True  # settings changed: a new run, background training ends
-            self.run = TrainingRun(cfg)
-        for i in range(1, MAX_HIDDEN_LAYERS + 1):
-            self.controls[f"width{i}"].disabled = i > int(values["layers"])
-        self._plot(fig)
-        self._show_units()
-        self._show_status()
-
-    def _plot(self, fig):
-        run = self.run
-        # fixed positions instead of constrained layout: a third of the redraw time saved,
-        # which matters when the picture is redrawn several times a second
-        fig.set_layout_engine("none")
-        ax_boundary, ax_loss = fig.subplots(1, 2, gridspec_kw=dict(
-            width_ratios=[1.25, 1], left=0.07, right=0.98, bottom=0.14, top=0.91, wspace=0.22))
-        if run.diverged:  # no boundary to draw: the weights are infinite or NaN
-            plots.decision_boundary(lambda X: np.full(len(X), 0.5), run.X_train, run.y_train,
-                                    ax_boundary, output="proba", legend=False, resolution=2,
-                                    feature_names=run.feature_names, s=12)
-            ax_boundary.set_title(f"diverged at epoch {run.epoch}", color="#b00020")
-        else:
-            plots.decision_boundary(
-                run.predict_proba, run.X_train, run.y_train, ax_boundary, X_test=run.X_test,
-                y_test=run.y_test, output="proba", class_names=list(run.class_names),
-                feature_names=run.feature_names, resolution=90, s=12,
-                legend=run.n_classes == 2,  # four arm labels would hide the spirals
-                title=f"epoch {run.epoch}",
-            )
-        h = run.history
-        with plots.style():
-            if h["epoch"]:
-                ax_loss.plot(h["epoch"], h["loss"], color=plots.PALETTE[0], label="training loss")
-                ax_loss.plot(h["epoch"], h["test_loss"], color=plots.PALETTE[1],
-                             label="test loss")
-                ax_loss.legend(loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
-                               borderaxespad=0.2)
-                top = max(max(h["loss"][:1] + h["test_loss"][:1]), 1e-3)
-                ax_loss.set_ylim(0, 1.1 * min(top, max(max(h["loss"]), max(h["test_loss"]))))
-            else:
-                ax_loss.text(0.5, 0.5, "press Train or Step", ha="center", va="center",
-                             transform=ax_loss.transAxes, color="0.4")
-            ax_loss.set_xlabel("epoch")
-            ax_loss.set_ylabel("cross-entropy loss")
-            ax_loss.grid(True, alpha=0.3)
-
-    def _show_units(self):
-        run = self.run
-        hidden = run.config["hidden"]
-        if not hidden:
-            self._units_label.value = (
-                "<i>No hidden layer: the network is logistic regression, h(x) = wᵀx + b, "
-                "and its boundary is a straight line.</i>")
-            self._units_box.children = ()
-            return
-        n = 48
-        G = run.grid(n)
-        H = np.nan_to_num(run.hidden_outputs(G, layer=1)[:, : self.n_units])
-        images = []
-        for j in range(H.shape[1]):
-            u = H[:, j].reshape(n, n)[::-1]  # image rows run top to bottom
-            span = np.abs(u).max()
-            u = u / span if span > 0 else u
-            rgba = (_UNIT_CMAP((u + 1) / 2) * 255).astype(np.uint8)
-            images.append(widgets.Image(value=_png(rgba), format="png",
-                                        layout=widgets.Layout(width="64px", height="64px",
-                                                              margin="2px")))
-        self._units_box.children = images
-        shown = "" if hidden[0] <= self.n_units else f" (the first {self.n_units} of {hidden[0]})"
-        self._units_label.value = (
-            f"<b>First hidden layer</b>{shown}: each image is one unit's output φⱼ(x; U) over "
-            "the same plane (red high, blue low, white zero) — the basis functions the "
-            "network has learned.")
-
-    def _show_status(self):
-        run = self.run
-        s = run.scores()
-        sizes = [2, *run.config["hidden"], 1 if run.n_classes == 2 else run.n_classes]
-        text = (f"epoch {run.epoch} · training loss {s['loss']:.3f} · test loss "
-                f"{s['test_loss']:.3f} · test accuracy {100 * s['test_accuracy']:.1f}% · "
-                f"{count_parameters(sizes)} parameters")
-        if run.diverged:
-            text += (" · <b style='color:#b00020'>diverged: lower the learning rate and "
-                     "press Reset</b>")
-        self._status.value = text
-        self._show_buttons()
-
-    def _show_buttons(self):
-        if not hasattr(self, "_train_button"):
-            return
-        if self.running and not self._stop_requested:
-            self._train_button.description, self._train_button.button_style = "⏸ Stop", "warning"
-        else:
-            self._train_button.description, self._train_button.button_style = "▶ Train", "success"
-        self._step_button.disabled = self.running
-
-
-def _without_epochs(cfg):
-    return {k: v for k, v in cfg.items() if k != "epochs"}
-
-
-def playground(dataset="moons", config=None, **kwargs):
-    """The Playground (see :class:`Playground`), e.g. ``playground("spirals", hidden=[8, 8])``
-    or ``playground(config=pg.config)`` to rebuild a run."""
-    if config is not None:
-        return Playground(config, **kwargs)
-    return Playground(dataset=dataset, **kwargs)
-
-
-# --------------------------------------------------------------------------- #
-# Notebook 09: width, depth and L2 on the lecture's 4-class problem
-# --------------------------------------------------------------------------- #
 def four_class_run(**changes):
     """The slide's run (``FOUR_CLASS``: 2 x 32 ReLU, α = 1e-3) with some settings
     changed, trained once and cached (see ``decision_boundaries.fitted_run``)."""
@@ -394,43 +53,69 @@ def draw_run(ax, run, title=None, resolution=150):
     return ax
 
 
-@functools.lru_cache(maxsize=32)
-def _remembered_proba(run):
-    """``run.predict_proba`` remembering its answer per grid, for the read-only cached runs
-    of notebook 09: moving a slider back redraws without evaluating the network again."""
-    seen = {}
-
-    def proba(X):
-        key = (X.shape, hash(np.ascontiguousarray(X).tobytes()))
-        if key not in seen:
-            seen[key] = run.predict_proba(X)
-        return seen[key]
-
-    return proba
+# --------------------------------------------------------------------------- #
+# A stored run's regions, drawn once and then updated
+# --------------------------------------------------------------------------- #
+RESOLUTION = 120  # grid points per axis where the network is evaluated
+PIXELS = 360  # and the picture's pixels per axis, interpolated from them
+_UPSAMPLE = interpolation_matrix(PIXELS, RESOLUTION)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)
+def _regions_image(run):
+    """The RGBA picture of a (read-only, cached) run's class regions over its grid:
+    computed once per run, so moving a slider back costs only the redraw."""
+    P = run.predict_proba(run.grid(RESOLUTION)).reshape(RESOLUTION, RESOLUTION, -1)
+    return plots.class_image(upsample(P, _UPSAMPLE, _UPSAMPLE))
+
+
+@functools.lru_cache(maxsize=64)
 def _linear_pieces(run):
     return linear_regions(run, run.grid(150))
 
 
-def _draw_cached_run(ax, run, title):
-    """:func:`draw_run` for a cached (read-only) run, with few tick labels (they cost
-    more to draw than the picture)."""
-    plots.decision_boundary(
-        _remembered_proba(run), run.X_train, run.y_train, ax, X_test=run.X_test,
-        y_test=run.y_test, output="proba", class_names=list(run.class_names),
-        feature_names=run.feature_names, resolution=150, legend=False, s=10, title=title,
-    )
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-    return ax
+class _RegionsPanel:
+    """One panel showing a run of the 4-class problem: the class regions as an image,
+    the training points filled and the test points hollow. All the runs an explorer
+    shows share the data, so only the image and the title change from run to run:
+    they (and the points drawn over the image) are ``animated``, and the axes,
+    ticks and labels are rendered once (see ``trisep_nn.explorer``)."""
+
+    def __init__(self, ax, run):
+        G = run.grid(RESOLUTION)
+        extent = (G[0, 0], G[-1, 0], G[0, 1], G[-1, 1])
+        with plots.style():
+            self.image = ax.imshow(_regions_image(run), origin="lower", extent=extent,
+                                   aspect="auto", interpolation="nearest", animated=True)
+            colors = plots.PALETTE
+            ax.scatter(*run.X_train.T, s=10, c=[colors[k] for k in run.y_train],
+                       edgecolors="white", linewidths=0.5, zorder=3, animated=True)
+            ax.scatter(*run.X_test.T, s=10, facecolors="none", animated=True,
+                       edgecolors=[colors[k] for k in run.y_test], linewidths=1.0, zorder=3)
+            ax.set(xlim=extent[:2], ylim=extent[2:], xlabel=run.feature_names[0],
+                   ylabel=run.feature_names[1])
+            ax.grid(False)
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+        ax.title.set_animated(True)
+        ax.title.set_fontsize(11)
+        self.ax = ax
+
+    def show(self, run, title):
+        self.image.set_data(_regions_image(run))
+        self.ax.title.set_text(title)  # (set_title would touch the other titles too)
+
+
+def _summary(run):
+    s = run.scores()
+    return f"train {100 * s['accuracy']:.0f}%, test {100 * s['test_accuracy']:.0f}%"
 
 
 def _prefetch(changes):
-    """In Jupyter, fit the other slider positions in the background, one per turn of the
-    kernel's event loop, so that moving the slider finds them ready. (Without a running
-    event loop, as in tests and scripts, nothing happens.)"""
+    """In Jupyter, make the other slider positions ready in the background, one per
+    turn of the kernel's event loop (stored runs are only loaded; others are trained),
+    so that moving the slider finds them ready. (Without a running event loop, as in
+    tests and scripts, nothing happens.)"""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -439,34 +124,46 @@ def _prefetch(changes):
     async def fit_all():
         for change in changes:
             await asyncio.sleep(0.05)  # let the kernel run cells and slider moves first
-            four_class_run(**change)
+            _regions_image(four_class_run(**change))
 
     return loop.create_task(fit_all())
 
 
-def _fixed_layout(fig, **margins):
-    """Place the axes by hand: constrained layout would cost two thirds of each redraw,
-    and these figures keep the same axes and labels from one slider position to the next."""
-    fig.set_layout_engine("none")
-    return dict(left=0.13, right=0.97, bottom=0.11, top=0.86, **margins)
+def _one_run_explorer(name, control, run_at, title_at, figsize, extra=None):
+    """An explorer whose one control picks a run of the 4-class problem: the regions
+    panel (built on the first draw, updated after) and optionally an ``extra`` panel,
+    ``extra(ax, run, first)``. ``state`` holds the run shown and its title."""
+    state = {}
+
+    def draw(fig, **values):
+        (value,) = values.values()
+        run = run_at(value)
+        if not fig.axes:  # the first draw builds the figure
+            axes = fig.subplots(1, 2 if extra else 1,
+                                gridspec_kw=dict(width_ratios=[1.3, 1]) if extra else None)
+            state["panel"] = _RegionsPanel(np.atleast_1d(axes)[0], run)
+        title = title_at(value, run)
+        state["panel"].show(run, title)
+        if extra:
+            extra(fig.axes[1], run, first="extra" not in state)
+            state["extra"] = True
+        state.update(run=run, title=title)
+
+    return Explorer(draw, {name: control}, figsize=figsize, state=state, clear=False)
 
 
-def _summary(run):
-    s = run.scores()
-    return f"train {100 * s['accuracy']:.0f}%, test {100 * s['test_accuracy']:.0f}%"
-
-
-def width_boundary_explorer(widths=(1, 2, 3, 4, 6, 8, 16, 32, 64), width=8, depth=2, l2=1e-3):
+def width_boundary_explorer(widths=WIDTHS, width=8, depth=2, l2=1e-3):
     """Decision boundary on the 4-class problem against the width of each hidden layer."""
-    def draw(fig, width):
-        run = four_class_run(hidden=[width] * depth, l2=l2)
-        sizes = [2, *[width] * depth, 4]
-        _draw_cached_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
-                         f"{depth} hidden layers × {width} ReLU units "
-                         f"({count_parameters(sizes)} parameters)\n{_summary(run)}")
+    def run_at(w):
+        return four_class_run(hidden=[w] * depth, l2=l2)
 
-    controls = {"width": _selection_slider(widths, width, "units per hidden layer")}
-    explorer = Explorer(draw, controls, figsize=(5.6, 4.6))
+    def title_at(w, run):
+        sizes = [2, *[w] * depth, 4]
+        return (f"{depth} hidden layers × {w} ReLU units "
+                f"({count_parameters(sizes)} parameters)\n{_summary(run)}")
+
+    control = selection_slider(widths, width, "units per hidden layer")
+    explorer = _one_run_explorer("width", control, run_at, title_at, figsize=(5.6, 4.6))
     explorer.prefetch = _prefetch([{"hidden": [w] * depth, "l2": l2} for w in widths])
     return explorer
 
@@ -474,37 +171,55 @@ def width_boundary_explorer(widths=(1, 2, 3, 4, 6, 8, 16, 32, 64), width=8, dept
 def depth_boundary_explorer(max_depth=MAX_HIDDEN_LAYERS, depth=2, width=8, l2=1e-3):
     """Decision boundary on the 4-class problem against the number of hidden layers,
     with the number of linear pieces the ReLU network cuts the plane into."""
-    def draw(fig, depth):
-        run = four_class_run(hidden=[width] * depth, l2=l2)
-        pieces = _linear_pieces(run)
-        _draw_cached_run(fig.subplots(gridspec_kw=_fixed_layout(fig)), run,
-                         f"{depth} hidden layer{'s' * (depth != 1)} × {width} ReLU units: "
-                         f"{pieces} linear piece{'s' * (pieces != 1)}\n{_summary(run)}")
+    def run_at(d):
+        return four_class_run(hidden=[width] * d, l2=l2)
 
-    controls = {"depth": slider(depth, 0, max_depth, 1, "hidden layers", continuous=False)}
-    explorer = Explorer(draw, controls, figsize=(5.6, 4.6))
+    def title_at(d, run):
+        pieces = _linear_pieces(run)
+        return (f"{d} hidden layer{'s' * (d != 1)} × {width} ReLU units: "
+                f"{pieces} linear piece{'s' * (pieces != 1)}\n{_summary(run)}")
+
+    control = slider(depth, 0, max_depth, 1, "hidden layers", continuous=False)
+    explorer = _one_run_explorer("depth", control, run_at, title_at, figsize=(5.6, 4.6))
     explorer.prefetch = _prefetch([{"hidden": [width] * d, "l2": l2}
                                    for d in range(max_depth + 1)])
     return explorer
 
 
+WEIGHT_BINS = np.linspace(-4, 4, 81)
+
+
+def _weights_panel(ax, run, first):
+    """The histogram of the run's weights (log counts: the few large weights show too)."""
+    weights = np.concatenate([layer.weight.data.ravel() for layer in run.model.linears])
+    counts, _ = np.histogram(np.clip(weights, WEIGHT_BINS[0], WEIGHT_BINS[-1]), WEIGHT_BINS)
+    if first:
+        with plots.style():
+            ax.stairs(counts, WEIGHT_BINS, fill=True, color=plots.PALETTE[0], baseline=0.5,
+                      animated=True)
+            ax.set_yscale("log")
+            ax.set_ylim(0.5, 2000)
+            ax.yaxis.set_major_locator(FixedLocator([1, 10, 100, 1000]))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.set(xlabel="weight value (the edge bins hold the rest)",
+                   ylabel="number of weights")
+            ax.title.set_animated(True)
+            ax.title.set_fontsize(11)
+    ax.patches[0].set_data(values=counts)
+    ax.title.set_text(f"Ω(w) = Σw² = {weight_norm(run.model):.3g}")
+
+
 def l2_boundary_explorer(alphas=L2_STRENGTHS, alpha=1e-3, hidden=(32, 32)):
     """Decision boundary and weights of the slide's network against the L2 strength α."""
-    def draw(fig, alpha):
-        run = four_class_run(hidden=list(hidden), l2=alpha)
-        layout = _fixed_layout(fig, width_ratios=[1.3, 1], wspace=0.28)
-        layout.update(left=0.08, top=0.9)
-        ax_boundary, ax_weights = fig.subplots(1, 2, gridspec_kw=layout)
-        _draw_cached_run(ax_boundary, run, f"α = {alpha:g}: {_summary(run)}")
-        weights = np.concatenate([layer.weight.data.ravel() for layer in run.model.linears])
-        with plots.style():
-            ax_weights.hist(weights, bins=np.linspace(-4, 4, 81), color=plots.PALETTE[0],
-                            histtype="stepfilled")  # one polygon, not 80 bars: faster
-            ax_weights.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
-            ax_weights.set(xlabel="weight value", ylabel="number of weights",
-                           title=f"Ω(w) = Σw² = {weight_norm(run.model):.3g}")
+    def run_at(a):
+        return four_class_run(hidden=list(hidden), l2=a)
 
-    controls = {"alpha": _selection_slider(alphas, alpha, "L2 strength α")}
-    explorer = Explorer(draw, controls, figsize=(9, 4.2))
+    def title_at(a, run):
+        return f"α = {a:g}: {_summary(run)}"
+
+    control = selection_slider(alphas, alpha, "L2 strength α")
+    explorer = _one_run_explorer("alpha", control, run_at, title_at, figsize=(9, 4.2),
+                                 extra=_weights_panel)
     explorer.prefetch = _prefetch([{"hidden": list(hidden), "l2": a} for a in alphas])
     return explorer
+

@@ -43,6 +43,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from trisep_nn.validation import check_count
+
 __all__ = [
     "mass_spectrum", "FALLOFF", "sample_data", "nyquist_frequency", "RandomFourierFeatures",
     "min_norm_fit", "fit_risks", "feature_counts", "DoubleDescent", "iid_smallest_singular_values",
@@ -77,7 +79,7 @@ def sample_data(n_samples=40, noise=0.05, jitter=0.25, f=mass_spectrum, random_s
     threshold sharp; with uniformly random x two points can land almost on top of
     each other with different noise, and every interpolant has to jump between them.
     """
-    n = _check_count(n_samples, "n_samples")
+    n = check_count(n_samples, "n_samples")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise}")
     rng = np.random.default_rng(random_state)
@@ -90,7 +92,7 @@ def sample_data(n_samples=40, noise=0.05, jitter=0.25, f=mass_spectrum, random_s
 def nyquist_frequency(n_samples):
     """``π / Δx`` for ``n_samples`` evenly spaced points on [0, 1]: the highest
     angular frequency the grid can resolve."""
-    return np.pi * _check_count(n_samples, "n_samples")
+    return np.pi * check_count(n_samples, "n_samples")
 
 
 class RandomFourierFeatures:
@@ -118,7 +120,7 @@ class RandomFourierFeatures:
     """
 
     def __init__(self, max_features, max_frequency, power=1.5, falloff=None, random_state=None):
-        self.max_features = _check_count(max_features, "max_features")
+        self.max_features = check_count(max_features, "max_features")
         self.max_frequency, self.power = float(max_frequency), float(power)
         if not (self.max_frequency > 0 and self.power > 0):
             raise ValueError(f"max_frequency and power must be > 0, got {max_frequency}, {power}")
@@ -133,7 +135,7 @@ class RandomFourierFeatures:
 
     def transform(self, x, n_features=None):
         """Feature matrix ``Φ`` of shape (len(x), p) with ``Φ[i, j] = φ_j(x_i)``."""
-        p = self.max_features if n_features is None else _check_count(n_features, "n_features")
+        p = self.max_features if n_features is None else check_count(n_features, "n_features")
         if p > self.max_features:
             raise ValueError(f"asked for {p} features, only {self.max_features} were drawn")
         x = np.asarray(x, dtype=float).reshape(-1, 1)
@@ -165,7 +167,7 @@ def min_norm_fit(Phi, y, ridge=0.0):
 def feature_counts(n_samples, max_ratio=25, n_points=22):
     """A log-spaced list of feature counts p from 1 to ``max_ratio * n``, with
     ``n`` itself (the threshold) and a few points around it included."""
-    n = _check_count(n_samples, "n_samples")
+    n = check_count(n_samples, "n_samples")
     grid = np.round(np.logspace(0, np.log10(max_ratio * n), n_points)).astype(int)
     near = [n // 4, n // 2, 3 * n // 4, n - 2, n, n + 2, 5 * n // 4, 2 * n]
     return np.unique(np.r_[grid, [p for p in near if p >= 1]])
@@ -244,10 +246,10 @@ class DoubleDescent:
 
     def __init__(self, n_samples=40, n_features=None, n_draws=20, max_frequency=None,
                  falloff=FALLOFF, f=mass_spectrum, n_test=201, random_state=0):
-        self.n_samples = _check_count(n_samples, "n_samples")
+        self.n_samples = check_count(n_samples, "n_samples")
         self.n_features = (feature_counts(self.n_samples) if n_features is None
                            else np.asarray(n_features, dtype=int))
-        self.n_draws = _check_count(n_draws, "n_draws")
+        self.n_draws = check_count(n_draws, "n_draws")
         self.max_frequency = (1.3 * nyquist_frequency(self.n_samples) if max_frequency is None
                               else float(max_frequency))
         self.falloff, self.f = falloff, f
@@ -372,9 +374,3 @@ def _draw(seed, n_samples, max_features, max_frequency, falloff):
     features = RandomFourierFeatures(max_features, max_frequency, falloff=falloff,
                                      random_state=rng)
     return x, z, features
-
-
-def _check_count(value, name):
-    if int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

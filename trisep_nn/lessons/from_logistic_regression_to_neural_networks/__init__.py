@@ -24,13 +24,14 @@ small networks quickly (full-batch L-BFGS on the engine's gradients).
 import numpy as np
 
 from trisep_nn import losses
-from trisep_nn.engine import Tensor, no_grad
+from trisep_nn.tensor import Tensor, no_grad
 
 __all__ = [
     "count_parameters",
     "hidden_outputs",
     "last_layer",
     "fit_lbfgs",
+    "fit_basis_1d",
     "polynomial_basis",
     "plot_basis_1d",
     "plot_features_2d",
@@ -120,6 +121,47 @@ def fit_lbfgs(model, X, y, loss="mse", alpha=0.0, max_iter=500):
                           options={"maxiter": int(max_iter)})
     set_params(result.x)
     return {"loss": float(result.fun), "n_iter": int(result.nit)}
+
+
+def fit_basis_1d(X, y, n_hidden, random_state=0, max_iter=500):
+    """Fit ``h(x) = Σ_j w_j σ(u_j x + c_j) + b`` to 1-D data (mean squared error).
+
+    The same start (``MLP([1, n_hidden, 1], "sigmoid", random_state)``), objective
+    and optimiser (L-BFGS) as :func:`fit_lbfgs`, so the same answer, but with
+    the gradient of this one formula written out in NumPy instead of taken
+    from the engine's general graph: about ten times faster, which is what
+    lets the explorer refit every seed while a slider moves. Returns
+    ``(model, loss)``, the model holding the fitted weights.
+    """
+    from scipy.optimize import minimize
+    from scipy.special import expit
+    from threadpoolctl import threadpool_limits
+
+    from trisep_nn.nn import MLP
+
+    x = np.asarray(X, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    d, n = int(n_hidden), len(x)
+    model = MLP([1, d, 1], activation="sigmoid", random_state=random_state)
+    hidden, output = model.linears
+    params = (hidden.weight, hidden.bias, output.weight, output.bias)  # u, c, w, b
+
+    def value_and_gradient(theta):
+        u, c, w, b = theta[:d], theta[d:2 * d], theta[2 * d:3 * d], theta[3 * d]
+        Phi = expit(np.outer(x, u) + c)              # the basis functions at the data
+        residual = Phi @ w + b - y
+        dh = 2 * residual / n                        # ∂(mean squared error)/∂h_i
+        dA = np.outer(dh, w) * Phi * (1 - Phi)       # back through σ
+        gradient = np.concatenate([x @ dA, dA.sum(axis=0), Phi.T @ dh, [dh.sum()]])
+        return residual @ residual / n, gradient
+
+    theta0 = np.concatenate([p.data.ravel() for p in params])
+    with threadpool_limits(1):  # arrays this small: extra BLAS threads only add overhead
+        result = minimize(value_and_gradient, theta0, jac=True, method="L-BFGS-B",
+                          options={"maxiter": int(max_iter)})
+    for p, chunk in zip(params, np.split(result.x, [d, 2 * d, 3 * d])):
+        p.data[...] = chunk.reshape(p.data.shape)
+    return model, float(result.fun)
 
 
 def polynomial_basis(x, degree):

@@ -83,6 +83,32 @@ def _gradient(w, X, y):
     return X.T @ (sigmoid(X @ w) - y) / len(y)
 
 
+def _gradient_slip(got, w, X, y):
+    """What a wrong gradient of the right shape is, if it is a typical slip; else None."""
+    n, d = X.shape
+    expected, p = _gradient(w, X, y), sigmoid(X @ w)
+    slips = [
+        (n * expected, f"{n} times too large: the loss is a mean over the {n} examples, so "
+                       "its gradient is divided by n too."),
+        (-expected, "the sign is flipped: ∇L = Xᵀ(σ(Xw) − y) / n, prediction minus label."),
+        (X.T @ (X @ w - y) / n, "you used Xw where σ(Xw) belongs (that is the gradient of the "
+                                "squared error of a straight line, not of the cross-entropy)."),
+        (2 * expected, "twice the right gradient. Nothing in L(w) brings a 2: d/dz of "
+                       "−[y log σ(z) + (1 − y) log(1 − σ(z))] is σ(z) − y exactly (a 2 would "
+                       "come from differentiating a square)."),
+        (expected / 2, "half the right gradient: a ½ too many. The cross-entropy has no ½ in "
+                       "front (the ½ of ½‖y − Xw‖² belongs to the squared error), so "
+                       "∇L = Xᵀ(σ(Xw) − y) / n."),
+        (n * expected / d, f"you divided by the number of weights d = {d}; the loss is a mean "
+                           f"over the n = {n} examples, so divide by n."),
+        (X.T @ ((p - y) * p * (1 - p)) / n,
+         "an extra factor σ(1 − σ): that is the gradient of the squared error ½(σ(Xw) − y)². "
+         "For the cross-entropy, σ'(z) = σ(1 − σ) cancels against the 1/σ and 1/(1 − σ) "
+         "of the logs."),
+    ]
+    return next((message for value, message in slips if _close(got, value)), None)
+
+
 def check_gradient(gradient):
     """Exercise 1.2: ``gradient(w, X, y)`` = ∇L(w) = Xᵀ(σ(Xw) − y) / n."""
     what = "gradient(w, X, y)"
@@ -95,23 +121,15 @@ def check_gradient(gradient):
         expected = _gradient(w, X, y)
         if _close(got, expected):
             continue
-        n, d = X.shape
-        if got.shape == (n,):
+        if got.shape == (len(y),):
             say(WRONG, f"{what}: shape {got.shape}, one value per example; the gradient has "
                         f"one value per weight, shape {expected.shape}: multiply by X.T "
                         "(sum over the examples).")
         elif got.shape != expected.shape:
             say(WRONG, f"{what}: shape {got.shape}, expected {expected.shape} "
                         "(one component per weight).")
-        elif _close(got, n * expected):
-            say(WRONG, f"{what}: {n} times too large: the loss is a mean over the {n} "
-                        "examples, so its gradient is divided by n too.")
-        elif _close(got, -expected):
-            say(WRONG, f"{what}: the sign is flipped: ∇L = Xᵀ(σ(Xw) − y) / n, "
-                        "prediction minus label.")
-        elif _close(got, X.T @ (X @ w - y) / n):
-            say(WRONG, f"{what}: you used Xw where σ(Xw) belongs (that is the gradient of "
-                        "the squared error of a straight line, not of the cross-entropy).")
+        elif (slip := _gradient_slip(got, w, X, y)) is not None:
+            say(WRONG, f"{what}: {slip}")
         else:
             check_array(got, expected, what)
         return False

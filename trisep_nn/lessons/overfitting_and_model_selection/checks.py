@@ -11,9 +11,68 @@ def _row_index(X):
     return {np.asarray(row, dtype=float).tobytes(): i for i, row in enumerate(X)}
 
 
+def _split_indices(parts, X, y):
+    """Where each part's rows sit in X (a dict of index arrays), or None after saying
+    what is wrong: not arrays, rows not from X, or y not following its X."""
+    where = _row_index(X)
+    indices = {}
+    for name, (Xp, yp) in parts.items():
+        try:
+            Xp = np.asarray(Xp, dtype=float).reshape(len(Xp), -1)
+            yp = np.asarray(yp)
+        except (TypeError, ValueError):
+            say(WRONG, f"X_{name} / y_{name}: expected arrays.")
+            return None
+        if len(Xp) != len(yp):
+            say(WRONG, f"X_{name} has {len(Xp)} rows but y_{name} has {len(yp)}.")
+            return None
+        try:
+            idx = np.array([where[row.tobytes()] for row in Xp], dtype=int)
+        except KeyError:
+            say(WRONG, f"X_{name} contains rows that are not in X: split X itself "
+                        "(and split the rest again for the second cut).")
+            return None
+        if not np.array_equal(y[idx], yp):
+            say(WRONG, f"y_{name} does not line up with X_{name}: pass X and y together "
+                        "to the same train_test_split call, so they are shuffled alike.")
+            return None
+        indices[name] = idx
+    return indices
+
+
+def _overlap_slip(indices):
+    """A message if two parts share points, else None."""
+    names = list(indices)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            shared = np.intersect1d(indices[a], indices[b]).size
+            if shared:
+                return (f"the {a} and {b} sets share {shared} point(s): the second split must "
+                        "cut the data left over by the first one, not X again.")
+    return None
+
+
+def _size_slip(sizes, n, fractions):
+    """A message if the parts do not hold every point in the given fractions, else None."""
+    if sum(sizes) != n:
+        return (f"the three sets hold {sum(sizes)} of the {n} points: every point should "
+                "land in exactly one of them.")
+    if all(abs(s - f * n) <= 1 for s, f in zip(sizes, fractions)):
+        return None
+    got = " / ".join(f"{100 * s / n:.0f}" for s in sizes)
+    want = " / ".join(f"{100 * f:.0f}" for f in fractions)
+    hint = ""
+    rest = 1 - fractions[2]  # what is left after the test set is split off
+    if abs(sizes[2] - fractions[2] * n) <= 1 and abs(sizes[1] - fractions[1] * rest * n) <= 1:
+        hint = (f" The second call splits only the remaining {100 * rest:.0f} %, so to get "
+                f"{100 * fractions[1]:.0f} % of the whole from it, its test_size must be "
+                f"{fractions[1] / rest:.2g}.")
+    return f"sizes are {got} % (train / validation / test), expected {want} %.{hint}"
+
+
 def check_split(X_train, X_val, X_test, y_train, y_val, y_test, X, y,
                 fractions=(0.6, 0.2, 0.2)):
-    """Exercise 2.1: a train / validation / test split of ``X, y`` in the given fractions.
+    """Exercise 2.2: a train / validation / test split of ``X, y`` in the given fractions.
 
     Any split is accepted (the random seed does not matter) as long as the
     three parts have the right sizes (±1 point for rounding), do not share a
@@ -25,56 +84,14 @@ def check_split(X_train, X_val, X_test, y_train, y_val, y_test, X, y,
     for name, (Xp, yp) in parts.items():
         if not_answered(Xp, f"X_{name}") or not_answered(yp, f"y_{name}"):
             return False
-    X = np.asarray(X, dtype=float).reshape(len(y), -1)
     y = np.asarray(y)
-    where = _row_index(X)
-    indices = {}
-    for name, (Xp, yp) in parts.items():
-        try:
-            Xp = np.asarray(Xp, dtype=float).reshape(len(Xp), -1)
-            yp = np.asarray(yp)
-        except (TypeError, ValueError):
-            say(WRONG, f"X_{name} / y_{name}: expected arrays.")
-            return False
-        if len(Xp) != len(yp):
-            say(WRONG, f"X_{name} has {len(Xp)} rows but y_{name} has {len(yp)}.")
-            return False
-        try:
-            idx = np.array([where[row.tobytes()] for row in Xp], dtype=int)
-        except KeyError:
-            say(WRONG, f"X_{name} contains rows that are not in X: split X itself "
-                        "(and split the rest again for the second cut).")
-            return False
-        if not np.array_equal(y[idx], yp):
-            say(WRONG, f"y_{name} does not line up with X_{name}: pass X and y together "
-                        "to the same train_test_split call, so they are shuffled alike.")
-            return False
-        indices[name] = idx
-    names = list(parts)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            shared = np.intersect1d(indices[a], indices[b]).size
-            if shared:
-                say(WRONG, f"the {a} and {b} sets share {shared} point(s): the second "
-                            "split must cut the data left over by the first one, not X again.")
-                return False
-    n = len(y)
-    sizes = [len(indices[name]) for name in names]
-    expected = [f * n for f in fractions]
-    if sum(sizes) != n:
-        say(WRONG, f"the three sets hold {sum(sizes)} of the {n} points: every point "
-                    "should land in exactly one of them.")
+    indices = _split_indices(parts, np.asarray(X, dtype=float).reshape(len(y), -1), y)
+    if indices is None:
         return False
-    if any(abs(s - e) > 1 for s, e in zip(sizes, expected)):
-        got = " / ".join(f"{100 * s / n:.0f}" for s in sizes)
-        want = " / ".join(f"{100 * f:.0f}" for f in fractions)
-        hint = ""
-        rest = 1 - fractions[2]  # what is left after the test set is split off
-        if abs(sizes[2] - fractions[2] * n) <= 1 and abs(sizes[1] - fractions[1] * rest * n) <= 1:
-            hint = (f" The second call splits only the remaining {100 * rest:.0f} %, so to get "
-                    f"{100 * fractions[1]:.0f} % of the whole from it, its test_size must be "
-                    f"{fractions[1] / rest:.2g}.")
-        say(WRONG, f"sizes are {got} % (train / validation / test), expected {want} %.{hint}")
+    sizes = [len(idx) for idx in indices.values()]
+    slip = _overlap_slip(indices) or _size_slip(sizes, len(y), fractions)
+    if slip:
+        say(WRONG, slip)
         return False
     say(OK, f"split correct: {sizes[0]} / {sizes[1]} / {sizes[2]} points, no overlap, "
              "and every y still sits with its x.")
@@ -82,7 +99,7 @@ def check_split(X_train, X_val, X_test, y_train, y_val, y_test, X, y,
 
 
 def check_best_degree(answer, degrees, val_error, train_error=None):
-    """Exercise 2.2: the degree whose validation error is smallest."""
+    """Exercise 2.3: the degree whose validation error is smallest."""
     what = "best_degree"
     if not_answered(answer, what):
         return False
@@ -90,10 +107,15 @@ def check_best_degree(answer, degrees, val_error, train_error=None):
     val_error = np.asarray(val_error, dtype=float)
     best = int(degrees[np.argmin(val_error)])
     try:
-        answer = int(np.asarray(answer).item())
+        number = float(np.asarray(answer).item())
     except (TypeError, ValueError):
         say(WRONG, f"{what}: expected one integer degree, got {type(answer).__name__}.")
         return False
+    if number != round(number):
+        say(WRONG, f"{what} = {number:g}: a degree is a whole number (one of "
+                    f"{degrees.tolist()}).")
+        return False
+    answer = int(number)
     if answer == best:
         say(OK, f"{what} = {best}: correct, validation error "
                  f"{val_error[np.argmin(val_error)]:.4g} there.")
@@ -146,6 +168,17 @@ def check_chi2_ndf(chi2_ndf):
         (chi2 * sigma / ndf, "you divided the squared residuals by σ; χ² divides them by σ²."),
         (chi2 * sigma**2 / n, "that is the mean squared error; χ²/ndf divides the squared "
                               "residuals by σ² and their sum by ndf = n − n_params."),
+        (chi2 / (ndf - 1), f"ndf is off by one: you divided by n − n_params − 1 = {ndf - 1}. "
+                           f"ndf = n − n_params = {ndf}: n_params already counts every fitted "
+                           "parameter (for a polynomial of degree d, the d + 1 coefficients, "
+                           "the constant included)."),
+        (chi2 / (ndf + 1), f"ndf is off by one: you divided by n − n_params + 1 = {ndf + 1}. "
+                           f"ndf = n − n_params = {ndf}: each fitted parameter uses up one "
+                           "degree of freedom."),
+        (chi2 / n_params, f"you divided by n_params = {n_params}; ndf is what is left after "
+                          f"the fit: n − n_params = {ndf}."),
+        (np.sqrt(chi2 / ndf), "that is the square root of χ²/ndf; do not take the root."),
+        (-chi2 / ndf, "the sign is flipped: χ² is a sum of squares, never negative."),
     ]
     if np.isclose(value, expected, rtol=1e-6):
         say(OK, f"{what}: correct {where}.")

@@ -25,6 +25,7 @@ __all__ = [
     "penalized_loss",
     "regularized_model",
     "regularized_polynomial",
+    "ridge_path",
     "coefficient_path",
 ]
 
@@ -101,25 +102,45 @@ def regularized_polynomial(degree, alpha, kind="l2", n_samples=None, **kwargs):
     )
 
 
-def coefficient_path(X, y, alphas, kind="l2"):
+def ridge_path(X, y, alphas):
+    """Ridge weights for every α at once (the lecture's α), with an unpenalised intercept.
+
+    Returns ``(weights, intercepts)``, shapes ``(len(alphas), n_features)`` and
+    ``(len(alphas),)``: what ``Ridge(alpha=2α)`` fits for each α, from one SVD
+    of the centred ``X = U S Vᵀ``: ``w = V diag(s / (s² + 2α)) Uᵀ y``, each
+    singular direction shrunk by its own factor (the 1 / (1 + 2α) of an
+    orthonormal design, in general).
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    X_mean, y_mean = X.mean(axis=0), y.mean()  # the intercept is not penalised: centre
+    U, s, Vt = np.linalg.svd(X - X_mean, full_matrices=False)
+    shrink = s / (s**2 + 2 * np.asarray(alphas, dtype=float)[:, None])  # (n_alphas, rank)
+    weights = (shrink * (U.T @ (y - y_mean))) @ Vt
+    return weights, y_mean - weights @ X_mean
+
+
+def coefficient_path(X, y, alphas, kind="l2", tol=1e-4):
     """Fitted weights for each α (the lecture's α): shape ``(len(alphas), n_features)``.
 
     The intercept is fitted and not penalised, as in scikit-learn. The L2
-    path refits ``Ridge``; the L1 path is scikit-learn's ``lasso_path``
+    path is :func:`ridge_path` (one SVD); the L1 path is scikit-learn's ``lasso_path``
     (coordinate descent with warm starts from one α to the next), on
     centred data, which is what fitting an unpenalised intercept amounts to.
+    ``tol`` is the lasso's stopping tolerance: with strongly correlated
+    features (powers of x) the minimum lies in a long flat valley, and the
+    weights need a small ``tol`` to settle.
     """
-    from sklearn.linear_model import Ridge, lasso_path
+    from sklearn.linear_model import lasso_path
 
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     alphas = np.asarray(alphas, dtype=float)
     if _check_penalty(kind) == "l2":
-        return np.array([Ridge(alpha=sklearn_alpha(a, "l2")).fit(X, y).coef_ for a in alphas])
+        return ridge_path(X, y, alphas)[0]
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     order = np.argsort(alphas)[::-1]  # lasso_path runs from strong to weak penalty
     _, coefs, _ = lasso_path(
-        Xc, yc, alphas=alphas[order] / len(y), max_iter=100_000, tol=1e-4
+        Xc, yc, alphas=alphas[order] / len(y), max_iter=1_000_000, tol=tol
     )
     path = np.empty((len(alphas), X.shape[1]))
     path[order] = coefs.T

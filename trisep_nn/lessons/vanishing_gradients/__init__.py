@@ -37,6 +37,7 @@ __all__ = [
     "sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "INITIALISATIONS",
     "weight_variance", "predicted_factor", "deep_network", "gradient_amplitudes",
     "homogeneity", "layer_factor", "physics_batch", "amplitude_table", "plot_amplitudes",
+    "log_magnitude_histograms", "plot_log_histograms",
 ]
 
 
@@ -182,3 +183,51 @@ def plot_amplitudes(table, axes=None):
         ax.legend(loc="lower right", fontsize=8)
     axes[0].set_ylabel("std of ∂L/∂z (gradient amplitude)")
     return axes
+
+
+def log_magnitude_histograms(values_by_layer, bins=40, span=None):
+    """Normalised histograms of ``log10 |value|``, one per layer, on shared bins.
+
+    A linear axis cannot show gradients that differ by orders of magnitude
+    from layer to layer: the small ones collapse into one bar at 0 and the
+    large ones fall off the edge. On a log-magnitude axis each layer is a bump
+    whose position says its typical size, and a factor 7 per layer is an even
+    step between bumps. Exact zeros (switched-off ReLU units) have no
+    logarithm: they are left out, and their fraction is returned.
+
+    ``span``: ``(low, high)`` in decades; default from the 0.5th percentile to
+    the largest value over all layers, with a quarter decade to spare.
+    Returns ``(centres, fractions, zero_fraction)``: bin centres in
+    ``|value|`` (log-spaced), an array ``(layers, bins)`` with each layer's
+    fraction of values per bin, and each layer's fraction of zeros.
+    """
+    logs, zeros = [], []
+    for values in values_by_layer:
+        magnitude = np.abs(np.asarray(values, dtype=float)).ravel()
+        nonzero = magnitude[magnitude > 0]
+        zeros.append(1 - nonzero.size / max(magnitude.size, 1))
+        logs.append(np.log10(nonzero))
+    if span is None:
+        every = np.concatenate(logs) if any(x.size for x in logs) else np.zeros(1)
+        span = (np.percentile(every, 0.5) - 0.25, every.max() + 0.25)
+    edges = np.linspace(span[0], span[1], int(bins) + 1)
+    fractions = np.array([np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0]
+                          / max(x.size, 1) for x in logs])
+    return 10 ** (0.5 * (edges[1:] + edges[:-1])), fractions, np.array(zeros)
+
+
+def plot_log_histograms(values_by_layer, ax=None, xlabel="|∂L/∂z|", bins=40, title=None):
+    """Glorot & Bengio's per-layer histograms on a log-magnitude axis: one curve
+    per layer, layer 1 (next to the input) darkest. Returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    centres, fractions, _ = log_magnitude_histograms(values_by_layer, bins)
+    colors = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(fractions)))
+    for layer, (fraction, color) in enumerate(zip(fractions, colors), start=1):
+        ax.plot(centres, fraction, color=color, lw=1.8, label=f"layer {layer}")
+    ax.set(xscale="log", xlabel=f"{xlabel} (log scale)", ylabel="fraction of values per bin",
+           title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    return ax

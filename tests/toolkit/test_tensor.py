@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import trisep_nn as tnn
-from trisep_nn import engine as E
-from trisep_nn.engine import Tensor, no_grad
+from trisep_nn import losses, ops
+from trisep_nn.tensor import Tensor, no_grad
 
 
 # --------------------------------------------------------------------------- #
@@ -56,8 +56,8 @@ def test_deep_diamonds_are_linear_not_exponential():
 def test_two_backward_calls_accumulate():
     w = Tensor([1.0, 2.0], requires_grad=True)
     y = (w * w).sum()
-    y.backward()
-    y.backward()  # the same graph again
+    y.backward(retain_graph=True)
+    y.backward()  # the same graph again, allowed by retain_graph=True
     np.testing.assert_allclose(w.grad, 2 * 2 * w.data)
     (w * 3).sum().backward()  # and a new graph
     np.testing.assert_allclose(w.grad, 4 * w.data + 3)
@@ -81,7 +81,7 @@ def test_backward_runs_each_node_once():
         def backward(g):
             calls.append(1)
             return (g,)
-        return Tensor._make(x.data.copy(), (x,), backward)
+        return ops.custom_op(x.data.copy(), (x,), backward)
 
     a = Tensor(1.0, requires_grad=True)
     b = counted(a)
@@ -152,9 +152,10 @@ def test_inputs_are_never_mutated():
     copies = [a.copy() for a in (X, W, b)]
     labels = np.array([0, 1, 2, 3, 0])
     Wt, bt = Tensor(W, requires_grad=True), Tensor(b, requires_grad=True)
-    h = E.linear(X, Wt, bt).relu()
-    loss = E.softmax_cross_entropy(h, labels) + E.mse(h, 0.5) + h.max() + h[[0, 0]].sum()
-    loss.backward()
+    h = ops.linear(X, Wt, bt).relu()
+    loss = (losses.cross_entropy(h, labels) + losses.mse(h, np.full(h.shape, 0.5)) + h.max()
+            + h[[0, 0]].sum())
+    loss.backward(retain_graph=True)
     loss.backward()
     for a, a0 in zip((X, W, b), copies):
         np.testing.assert_array_equal(a, a0)
@@ -175,10 +176,10 @@ def test_fused_activation_never_writes_into_a_shared_gradient():
     def grads(fused):
         W1, b1, W2, b2 = ts = [Tensor(p.copy(), requires_grad=True) for p in params]
         if fused:
-            a, c = E.linear(X, W1, b1, "relu"), E.linear(X, W2, b2, "tanh")
+            a, c = ops.linear(X, W1, b1, "relu"), ops.linear(X, W2, b2, "tanh")
         else:
-            a, c = E.linear(X, W1, b1).relu(), E.linear(X, W2, b2).tanh()
-        (a + c).backward(u)           # the same g reaches both nodes
+            a, c = ops.linear(X, W1, b1).relu(), ops.linear(X, W2, b2).tanh()
+        (a + c).backward(u, retain_graph=True)  # the same g reaches both nodes
         (a * 1).sum().backward()      # g is a read-only broadcast view
         return [t.grad for t in ts]
 
@@ -197,8 +198,8 @@ def test_forward_mode_never_writes_into_a_tangent_it_was_given():
     copies = [t.copy() for t in tangents]
 
     def f(x, w, c):
-        h = x + E.linear(x, w, c, "tanh")      # add passes x's tangent on as it is
-        return E.linear(h + h[:, ::-1], w, c, "sigmoid") * x
+        h = x + ops.linear(x, w, c, "tanh")      # add passes x's tangent on as it is
+        return ops.linear(h + h[:, ::-1], w, c, "sigmoid") * x
 
     _, tangent = tnn.jvp(f, (X, W, b), tangents)
     for t, t0 in zip(tangents, copies):
@@ -228,13 +229,13 @@ EXTREME = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
 @pytest.mark.parametrize("name, f", [
     ("sigmoid", lambda x: x.sigmoid()),
     ("tanh", lambda x: x.tanh()),
-    ("logsumexp", lambda x: E.logsumexp(x)),
-    ("log_softmax", lambda x: E.log_softmax(x)),
-    ("softmax", lambda x: E.softmax(x)),
-    ("log(sigmoid) via bce", lambda x: E.bce_with_logits(x, np.array([1.0, 0, 1, 0, 1]))),
-    ("bce", lambda x: E.bce_with_logits(x, np.array([0.0, 1, 0, 1, 0]))),
-    ("softmax CE", lambda x: E.softmax_cross_entropy(x.reshape(1, 5), np.array([0]))),
-    ("softmax CE other class", lambda x: E.softmax_cross_entropy(x.reshape(1, 5), [4])),
+    ("logsumexp", lambda x: ops.logsumexp(x)),
+    ("log_softmax", lambda x: ops.log_softmax(x)),
+    ("softmax", lambda x: ops.softmax(x)),
+    ("log(sigmoid) via bce", lambda x: losses.bce_with_logits(x, np.array([1.0, 0, 1, 0, 1]))),
+    ("bce", lambda x: losses.bce_with_logits(x, np.array([0.0, 1, 0, 1, 0]))),
+    ("softmax CE", lambda x: losses.cross_entropy(x.reshape(1, 5), np.array([0]))),
+    ("softmax CE other class", lambda x: losses.cross_entropy(x.reshape(1, 5), [4])),
 ])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_stable_at_plus_minus_1000(name, f, dtype):
@@ -251,14 +252,14 @@ def test_stable_at_plus_minus_1000(name, f, dtype):
 def test_extreme_values_are_correct():
     x = Tensor(EXTREME, requires_grad=True)
     np.testing.assert_allclose(x.sigmoid().data[[0, -1]], [0.0, 1.0])
-    np.testing.assert_allclose(E.logsumexp(x).data, 1000.0)
+    np.testing.assert_allclose(ops.logsumexp(x).data, 1000.0)
     z = Tensor([[1000.0, -1000.0]], requires_grad=True)
-    loss = E.softmax_cross_entropy(z, [1])
+    loss = losses.cross_entropy(z, [1])
     loss.backward()
     np.testing.assert_allclose(loss.data, 2000.0)
     np.testing.assert_allclose(z.grad, [[1.0, -1.0]])
     w = Tensor([1000.0, -1000.0], requires_grad=True)
-    bce = E.bce_with_logits(w, np.array([0.0, 1.0]))
+    bce = losses.bce_with_logits(w, np.array([0.0, 1.0]))
     bce.backward()
     np.testing.assert_allclose(bce.data, 1000.0)
     np.testing.assert_allclose(w.grad, [0.5, -0.5])
@@ -270,8 +271,9 @@ def test_extreme_values_are_correct():
 def test_float32_stays_float32():
     x = Tensor(np.ones((2, 3), dtype=np.float32), requires_grad=True)
     W = Tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True)
-    y = (E.linear(x * 2.5 + 1, W, np.zeros(2, np.float32)).tanh() / 3 - 1).exp()
-    loss = E.softmax_cross_entropy(y, [0, 1]) + E.mse(y, 0.0) + E.bce_with_logits(y, 1.0)
+    y = (ops.linear(x * 2.5 + 1, W, np.zeros(2, np.float32)).tanh() / 3 - 1).exp()
+    loss = (losses.cross_entropy(y, [0, 1]) + losses.mse(y, np.zeros((2, 2)))
+            + losses.bce_with_logits(y, np.ones((2, 2))))
     assert y.dtype == np.float32 and loss.dtype == np.float32
     loss.backward()
     assert x.grad.dtype == np.float32 and W.grad.dtype == np.float32
@@ -317,10 +319,10 @@ def test_retain_grad_and_retain_grads():
     b = Tensor(3.0, requires_grad=True)
     ab = a * b
     f = ab.log()
-    f.backward()
+    f.backward(retain_graph=True)
     assert ab.grad is None  # intermediates forget, as in PyTorch
     ab.retain_grad()
-    f.backward()
+    f.backward(retain_graph=True)
     np.testing.assert_allclose(ab.grad, 1 / 6)
     a.zero_grad()
     f.backward(retain_grads=True)
@@ -358,14 +360,14 @@ def test_broadcast_error_names_op_and_shapes():
         with pytest.raises(ValueError, match=rf"{name}.*\(2, 3\).*\(4,\)"):
             op(Tensor(np.ones((2, 3))), np.ones(4))
     with pytest.raises(ValueError, match=r"mse.*\(2, 3\).*\(2,\)"):
-        E.mse(Tensor(np.ones((2, 3))), np.ones(2))
+        losses.mse(Tensor(np.ones((2, 3))), np.ones(2))
 
 
 def test_linear_shape_errors():
     with pytest.raises(ValueError, match=r"linear.*\(5, 3\).*\(4, 2\)"):
-        E.linear(Tensor(np.ones((5, 3))), Tensor(np.ones((4, 2))))
+        ops.linear(Tensor(np.ones((5, 3))), Tensor(np.ones((4, 2))))
     with pytest.raises(ValueError, match=r"linear.*b of shape \(3,\)"):
-        E.linear(Tensor(np.ones((5, 4))), Tensor(np.ones((4, 2))), np.ones(3))
+        ops.linear(Tensor(np.ones((5, 4))), Tensor(np.ones((4, 2))), np.ones(3))
 
 
 @pytest.mark.parametrize("bad, words", [
@@ -389,13 +391,13 @@ def test_backward_errors():
 def test_softmax_cross_entropy_label_errors():
     z = Tensor(np.zeros((3, 4)))
     with pytest.raises(ValueError, match="labels must have shape"):
-        E.softmax_cross_entropy(z, [0, 1])
-    with pytest.raises(ValueError, match="0..3"):
-        E.softmax_cross_entropy(z, [0, 1, 4])
-    with pytest.raises(TypeError, match="integer"):
-        E.softmax_cross_entropy(z, [0.5, 1, 2])
-    with pytest.raises(ValueError, match=r"\(n, classes\)"):
-        E.softmax_cross_entropy(Tensor(np.zeros(4)), [0])
+        losses.cross_entropy(z, [0, 1])
+    with pytest.raises(ValueError, match=r"0 \.\. 3"):
+        losses.cross_entropy(z, [0, 1, 4])
+    with pytest.raises(ValueError, match="integers"):
+        losses.cross_entropy(z, [0.5, 1, 2])
+    with pytest.raises(ValueError, match=r"\(n_samples, n_classes\)"):
+        losses.cross_entropy(Tensor(np.zeros(4)), [0])
 
 
 def test_tensor_exponent_is_refused_clearly():
@@ -412,8 +414,8 @@ def test_import_is_light():
     assert out.stdout.strip() == "[]"
 
 
-def test_relu_backward_in_place_only_when_the_gradient_is_its_own():
-    # relu may write into g when nothing else shares it; check the cases where it must not
+def test_relu_never_writes_into_a_gradient_it_does_not_own():
+    # the user's seed, a gradient kept by retain_grads, and a read-only broadcast view
     u = np.array([1.0, -2.0, 3.0])
     x = Tensor([-1.0, 2.0, 3.0], requires_grad=True)
     y = x.relu()
@@ -424,12 +426,150 @@ def test_relu_backward_in_place_only_when_the_gradient_is_its_own():
     x.zero_grad()
     h = x * 2.0
     r = h.relu()
-    out = (r * 3).sum() + r.sum()  # r's gradient is a sum: owned, so in place
+    out = (r * 3).sum() + r.sum()  # r's gradient is a sum of two paths
     out.backward(retain_grads=True)
-    np.testing.assert_array_equal(r.grad, [4.0, 4.0, 4.0])  # kept before the overwrite
+    np.testing.assert_array_equal(r.grad, [4.0, 4.0, 4.0])  # kept as it arrived
     np.testing.assert_array_equal(h.grad, [0.0, 4.0, 4.0])
     np.testing.assert_array_equal(x.grad, [0.0, 8.0, 8.0])
 
     z = Tensor([-1.0, 2.0], requires_grad=True)
     z.relu().sum().backward()  # sum hands relu a read-only broadcast view
     np.testing.assert_array_equal(z.grad, [0.0, 1.0])
+
+
+# --------------------------------------------------------------------------- #
+# PyTorch habits carry over (issue 14)                                         #
+# --------------------------------------------------------------------------- #
+def test_an_in_place_update_under_no_grad_changes_the_parameter_itself():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    same = w
+    with no_grad():
+        w -= 0.1 * w.grad   # PyTorch's manual SGD step
+        w *= 2.0
+        w += 1.0
+        w /= 4.0
+    assert w is same and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.data, ((np.array([1.0, 2.0]) * 0.8) * 2 + 1) / 4)
+    w.zero_grad()
+    (w * w).sum().backward()  # the parameter still works: a new graph, a new gradient
+    np.testing.assert_allclose(w.grad, 2 * w.data)
+
+
+def test_an_in_place_change_of_a_leaf_that_requires_grad_needs_no_grad():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w -= 0.1
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+def test_in_place_on_an_intermediate_result_records_a_new_node():
+    """`total += loss` in a loop builds the sum, as in PyTorch (here a new tensor)."""
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    total = 0
+    for k in range(3):
+        total += (w * k).sum()
+    h = w * 2.0
+    h += w
+    total = total + h.sum()
+    total.backward()
+    np.testing.assert_allclose(w.grad, [3.0 + 3.0, 3.0 + 3.0])
+
+
+def test_a_graph_that_used_a_tensor_changed_in_place_refuses_backward():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    x = Tensor([3.0, 4.0])
+    y = (w * x).sum()
+    x += 1.0  # no graph records x: changed in place; but y's gradient needs the old x
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+    z = (w * x).sum()  # a graph recorded after the change is fine
+    z.backward()
+    np.testing.assert_array_equal(w.grad, [4.0, 5.0])
+    loss = (w * w).sum()
+    with no_grad():
+        w -= 0.5  # a step between the forward pass and its backward (PyTorch raises too)
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
+def test_in_place_in_forward_mode_moves_the_tangent_too():
+    def f(x):
+        y = x * 1.0
+        y *= x        # y = x^2: its tangent must be 2x dx, not dx
+        y += 3.0
+        return y
+
+    value, tangent = tnn.jvp(f, (np.array([1.0, -2.0]),), (np.array([1.0, 1.0]),))
+    np.testing.assert_allclose(value, [4.0, 7.0])
+    np.testing.assert_allclose(tangent, [2.0, -4.0])
+
+
+def test_in_place_with_a_wrong_shape_names_both_shapes():
+    x = Tensor(np.zeros(3))
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2, 3\)"):
+        x += np.ones((2, 3))
+
+
+def test_a_second_backward_through_the_same_graph_raises_like_pytorch():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    y = (w * w).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    np.testing.assert_allclose(w.grad, 2 * w.data)  # the refused walk added nothing
+    w.zero_grad()
+    y = (w * w).sum()
+    y.backward(retain_graph=True)
+    y.backward(retain_graph=True)
+    y.backward()  # the last walk may free it
+    np.testing.assert_allclose(w.grad, 3 * 2 * w.data)
+
+
+def test_comparisons_are_element_by_element_and_not_differentiable():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for result, expected in [(x == np.array([1.0, 0.0, 3.0]), [True, False, True]),
+                             (x != 2.0, [True, False, True]), (x < 2.0, [True, False, False]),
+                             (x <= 2.0, [True, True, False]),
+                             (x > Tensor(2.0), [False, False, True]),
+                             (x >= 2.0, [False, True, True]), (2.0 < x, [False, False, True])]:
+        assert type(result) is np.ndarray and result.dtype == bool
+        np.testing.assert_array_equal(result, expected)
+    np.testing.assert_array_equal(x[x > 1.5].data, [2.0, 3.0])  # a mask, as in PyTorch
+    assert len({x, x * 1}) == 2  # still hashed by identity: tensors are graph nodes
+
+
+def test_len_and_iteration_follow_pytorch():
+    with pytest.raises(TypeError, match="0-d"):
+        list(Tensor(3.0))
+    with pytest.raises(TypeError, match="0-d"):
+        len(Tensor(3.0))
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 2 and all(isinstance(r, Tensor) for r in rows)
+    sum(r.sum() * k for k, r in enumerate(rows)).backward()  # rows stay differentiable
+    np.testing.assert_array_equal(x.grad, [[0.0, 0.0], [1.0, 1.0]])
+
+
+def test_every_difference_from_pytorch_is_written_down_in_one_place():
+    doc = tnn.__doc__
+    for topic in ("float64", "axis=", "transpose", "Comparisons", "retain_graph",
+                  "no_grad()", "changed in place", "x ** y", "NaN", "in_features", "twice"):
+        assert topic in doc, f"help(trisep_nn) does not mention {topic!r}"
+    assert "help(trisep_nn)" in tnn.tensor.__doc__  # the engine points there
+
+
+def test_none_is_refused_not_turned_into_nan():
+    for make in (lambda: Tensor(None), lambda: Tensor(1.0) + None, lambda: tnn.grad(
+            lambda x: x.sum())(None), lambda: tnn.jacobian_forward(lambda x: x, None),
+            lambda: tnn.nn.Tanh()(None)):
+        with pytest.raises(TypeError, match="NoneType|None"):
+            make()
+
+
+def test_transpose_with_axes_that_do_not_fit_names_them():
+    with pytest.raises(ValueError, match=r"axes \(0,\)"):
+        Tensor(2.0).transpose(0)
+    with pytest.raises(ValueError, match="permutation"):
+        Tensor(np.ones((2, 3))).transpose(0, 0)
+    assert Tensor(np.ones((2, 3))).transpose(1, 0).shape == (3, 2)
