@@ -22,7 +22,6 @@ Functions
 - :func:`roc_curve_plot`: ROC curves with their AUC, e.g. a network against the
   Bayes-optimal classifier.
 - :func:`function_fit`: a 1-D regression: data, true function and fits.
-- :class:`BlitCanvas`: for explorers, redraws only the artists that move.
 - :class:`ProbabilityMap`: for explorers, a classifier's probability over the
   plane and its boundary, updated in place.
 
@@ -39,10 +38,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
 from scipy.special import expit, softmax
 
@@ -61,7 +58,6 @@ __all__ = [
     "learning_curve_plot",
     "roc_curve_plot",
     "function_fit",
-    "BlitCanvas",
     "ProbabilityMap",
 ]
 
@@ -890,88 +886,12 @@ def function_fit(x, y, fits=None, ax=None, *, truth=None, x_range=None, n_grid=4
 # --------------------------------------------------------------------------
 # fast redraws for explorers
 # --------------------------------------------------------------------------
-class BlitCanvas(FigureCanvasAgg):
-    """An Agg canvas that draws the still part of a figure once and, on every
-    later ``print_png``, only the artists marked ``animated=True`` on top of it.
-
-    Most of the cost of rendering an explorer's figure is text: tick labels,
-    axis labels, legends. When a slider moves, none of that changes; only a
-    few lines, an image or a title do. This is the blitting that matplotlib's
-    animations use: the still picture is kept as pixels, restored, and the
-    moving artists are drawn over it. An explorer builds its figure once,
-    passes ``animated=True`` to the artists it will update, and installs the
-    canvas with ``BlitCanvas(fig)``.
-
-    The still picture is drawn again when the layout may have changed (a
-    layout engine is active, or an axes moved) and after :meth:`invalidate`
-    (call it after changing anything that is not animated). Saving the figure
-    (``savefig``) draws everything as usual.
-
-    >>> from matplotlib.figure import Figure
-    >>> fig = Figure()
-    >>> canvas = BlitCanvas(fig)
-    >>> line, = fig.subplots().plot([0, 1], [0, 1], animated=True)
-    >>> import io; canvas.print_png(io.BytesIO())
-    >>> line.set_ydata([1, 0]); canvas.print_png(io.BytesIO())  # only the line is redrawn
-    """
-
-    def __init__(self, figure):
-        super().__init__(figure)
-        self._still = None  # the pixels of everything that does not move
-        self._positions = None  # where the axes were when they were drawn
-
-    def invalidate(self):
-        """Draw the still part again at the next ``print_png``."""
-        self._still = None
-
-    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_savefig_options):
-        # (savefig passes options such as orientation to every print method; PNG needs none)
-        self.draw_moving()
-        mpl.image.imsave(filename_or_obj, self.buffer_rgba(), format="png", origin="upper",
-                         dpi=self.figure.dpi, metadata=metadata, pil_kwargs=pil_kwargs)
-
-    def draw_moving(self):
-        """Restore the still picture (drawing it first if needed), then draw the moving artists."""
-        fig = self.figure
-        moving = self._moving_artists()
-        engine = fig.get_layout_engine()  # "none" leaves a place holder, which lays out nothing
-        layout_may_change = engine is not None and not isinstance(engine, PlaceHolderLayoutEngine)
-        if self.is_saving():  # savefig: axes draw their animated artists too; cache nothing
-            FigureCanvasAgg.draw(self)
-            self._draw([a for a in moving if a.axes is None])  # the figure never draws its own
-            return
-        if self._still is None or layout_may_change or self._axes_positions() != self._positions:
-            FigureCanvasAgg.draw(self)  # every artist but the animated ones
-            self._still = self.copy_from_bbox(fig.bbox)
-            self._positions = self._axes_positions()
-        else:
-            self.restore_region(self._still)
-            for ax in fig.axes:  # what Axes.draw would do first: fix equal-aspect boxes
-                ax.apply_aspect()
-        self._draw(moving)
-
-    def _draw(self, artists):
-        renderer = self.get_renderer()
-        for artist in artists:
-            artist.draw(renderer)
-
-    def _axes_positions(self):
-        return [tuple(ax.get_position(original=True).bounds) for ax in self.figure.axes]
-
-    def _moving_artists(self):
-        found = []
-        for parent in [*self.figure.axes, self.figure]:
-            children = [a for a in parent.get_children() if a.get_animated()]
-            found += sorted(children, key=lambda a: a.get_zorder())
-        return found
-
-
 class ProbabilityMap:
     """A binary classifier's ``p(class 1 | x)`` over a rectangle of the plane,
     and its decision boundary, for explorers that update them in place.
 
     The shading is an image and the boundary a set of lines, both animated
-    (see :class:`BlitCanvas`); :meth:`show` takes the model's **logits** on
+    (the Explorer repaints them alone); :meth:`show` takes the model's **logits** on
     the grid ``points``. The boundary is the zero level of the logit, not the
     ½ level of the probability: a flexible model's probability jumps from 0 to
     1 within one grid cell, and its ½ contour then follows the grid in

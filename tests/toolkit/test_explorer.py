@@ -123,3 +123,62 @@ def test_displayed_it_offers_the_widget_and_its_picture_as_a_png():
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle  # JupyterLab: the live widget
     assert base64.b64decode(bundle["image/png"]) == explorer.png  # a static page: the picture
+
+
+def _animated_explorer():
+    """An explorer that builds its figure once (clear=False) and then moves only
+    artists marked animated: a line, the title and a figure text."""
+    parts = {}
+
+    def draw(fig, y0):
+        if not fig.axes:
+            ax = fig.subplots()
+            ax.plot([0, 1], [0, 1], label="still")
+            parts["line"] = ax.plot([0, 1], [1, 0], animated=True, label="moving")[0]
+            parts["title"] = ax.set_title(" ", animated=True)
+            parts["note"] = fig.text(0.02, 0.02, " ", animated=True)
+            ax.legend(loc="upper center")
+        parts["line"].set_ydata([y0, 1 - y0])
+        parts["title"].set_text(f"y0 = {y0:.1f}")
+        parts["note"].set_text(f"figure text {y0:.1f}")
+
+    explorer = Explorer(draw, {"y0": slider(1.0, 0.0, 1.0, 0.1)}, figsize=(4, 3),
+                        clear=False)
+    return explorer, parts
+
+
+def _pixels(png):
+    import io
+
+    from matplotlib.image import imread
+
+    return imread(io.BytesIO(png))
+
+
+def test_animated_artists_are_repainted_exactly_as_a_full_render_would_draw_them():
+
+    explorer, parts = _animated_explorer()
+    explorer.update(y0=0.5)  # the layout is known now
+    background = explorer._background
+    first = explorer.png
+    explorer.update(y0=0.2)
+    assert explorer._background is background, "a move restored the still part, not redrew it"
+    fast = explorer.png
+    assert not np.array_equal(_pixels(first), _pixels(fast))
+    # the reference: everything drawn the usual way, in one pass, where the layout put it
+    figure = explorer.figure
+    figure.set_layout_engine("none")
+    for artist in parts.values():
+        artist.set_animated(False)
+    figure.canvas.draw()
+    full = np.asarray(figure.canvas.buffer_rgba())[..., :3] / 255
+    assert np.array_equal(_pixels(fast)[..., :3], full.astype(np.float32))
+
+
+def test_a_change_to_a_still_artist_renders_the_whole_figure_again():
+    explorer, parts = _animated_explorer()
+    explorer.update(y0=0.5)
+    background = explorer._background
+    parts["line"].axes.set_xlim(-1, 2)  # not animated: the figure is stale
+    explorer.update(y0=0.3)
+    assert explorer._background is not background

@@ -139,7 +139,6 @@ def _build(fig, degrees):
             by_degree[key] for key in ("bias2", "limit", "variance", "noise", "total",
                                        "expected_error", "off_scale")]
         fig.legend(handles=legend, loc="outside lower center", ncol=5, fontsize=8)
-    plots.BlitCanvas(fig)  # from now on a move redraws only the animated artists
     return {"fits": fits, "h_bar": h_bar, "by_degree": by_degree, "by_n": by_n,
             "titles": [ax.set_title(" ", fontsize=10, animated=True)
                        for ax in (ax_fit, ax_deg, ax_n)]}

@@ -6,8 +6,8 @@
 * :func:`degree_explorer`: logistic regression on the polynomial basis
   ``φ(x)`` of a chosen degree, from too rigid to too flexible.
 
-Both draw their figure once and then update only what moves
-(:class:`trisep_nn.plots.BlitCanvas`); the boundary is the zero contour of the
+Both draw their figure once and then update only what moves (artists marked
+animated, which the Explorer repaints alone); the boundary is the zero contour of the
 logit (:class:`trisep_nn.plots.ProbabilityMap`), so a flexible model's
 boundary is drawn smooth, not in the staircase steps of the plotting grid.
 """
@@ -70,7 +70,6 @@ def _build_linear(fig, X, y):
         ax_z.xaxis.set_animated(True)  # its range follows the data's z: redrawn every move
         fig.legend(handles=handles + [z_panel["sigma"]], loc="outside lower center", ncol=4)
     titles = ax_map.set_title(" ", animated=True)
-    plots.BlitCanvas(fig)
     return pmap, z_panel, titles
 
 
@@ -146,7 +145,6 @@ def _build_degrees(fig, X, y, degrees, train_acc, test_acc):
         ax_acc.set(xlabel="polynomial degree of φ(x)", ylabel="accuracy", ylim=(0.5, 1.02))
         fig.legend(handles=handles, loc="outside lower center", ncol=5)
     titles = [ax.set_title(" ", animated=True) for ax in (ax_map, ax_acc)]
-    plots.BlitCanvas(fig)
     return pmap, current, titles
 
 

@@ -72,7 +72,6 @@ def _build(fig, degrees, noise):
         handles = [parts["points"], truth, parts["fit"], floor, parts["train"], parts["test"],
                    parts["off_scale"], parts["below_scale"]]
         fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=9)
-    plots.BlitCanvas(fig)
     return parts
 
 

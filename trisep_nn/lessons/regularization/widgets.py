@@ -110,7 +110,6 @@ def _build_fit_panels(fig, X, y, x_grid, plain_curve, degree):
         ax_w.set_ylabel("weight wₖ (symmetric log scale)")
         ax_w.legend(loc="upper right")
     titles = [ax.set_title(" ", fontsize=10, animated=True) for ax in (ax_fit, ax_w)]
-    plots.BlitCanvas(fig)  # from now on a move redraws only the animated artists
     return {"fit": fit, "bars": bars, "zeros": zeros, "titles": titles, "powers": powers}
 
 
@@ -239,7 +238,6 @@ def _build_geometry(fig, w_ls, A, paths, lim):
     # Constrained layout places equal-aspect axes right only on its second pass, and
     # the explorer keeps the first frame's layout: run one pass now.
     fig.get_layout_engine().execute(fig)
-    plots.BlitCanvas(fig)  # from now on a move redraws only the animated artists
     return panels
 
 

@@ -70,7 +70,6 @@ def _build(fig, X, y, losses):
         handles = ax_map.get_legend_handles_labels()[0] + ax_loss.get_legend_handles_labels()[0]
         fig.legend(handles=handles, loc="outside lower center", ncol=6)
     titles = [ax.set_title(" ", animated=True) for ax in (ax_map, ax_loss)]
-    plots.BlitCanvas(fig)
     return pmap, marker, titles
 
 
