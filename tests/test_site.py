@@ -170,6 +170,12 @@ def test_the_landing_page_is_the_readmes_text_with_measured_times_or_the_budget(
     assert "| a first taste | 3 s |" in measured and "| the peak | under 1 s |" in measured
     assert "https://github.com/me/course/blob/HEAD/benchmarks/README.md" in measured
     assert site.binder_url("me/course") in measured
+    no_column = README.replace(" run time |", "").replace("|---|---|---|", "|---|---|")
+    no_column = no_column.replace(" 2 s |", "").replace(" 5 s |", "")
+    assert "run time" not in site.landing_page(no_column, notebooks, None, {})
+    added = site.landing_page(no_column, notebooks, None, {"00_start_here": 3.2})
+    assert "| what you do in it | run time |" in added and "| a first taste | 3 s |" in added
+    assert "| the peak | not measured |" in added
 
 
 def test_measured_times_accept_paths_names_or_records(tmp_path):
@@ -178,6 +184,10 @@ def test_measured_times_accept_paths_names_or_records(tmp_path):
                                 "12_double_descent": {"seconds": 4}}))
     assert site.measured_times(path) == {"00_start_here": 2.5, "12_double_descent": 4.0}
     assert site.measured_times(tmp_path / "absent.json") == {}
+    path.write_text(json.dumps({  # what the test suite's conftest.py writes
+        "budget_s": 60, "cpus": 2, "seconds": {"00_start_here.ipynb": 3.7},
+        "kernel_cpu_seconds": {"00_start_here.ipynb": 3.4}}))
+    assert site.measured_times(path) == {"00_start_here": 3.7}
 
 
 def test_the_readme_marks_the_landing_pages_text():
