@@ -4,12 +4,14 @@ offered twice, no private name used across modules."""
 import ast
 import importlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import trisep_nn
-from trisep_nn.lessons import LESSONS, notebook_name
+from trisep_nn.lessons import LESSONS, declared_names, notebook_name
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "trisep_nn"
@@ -57,6 +59,35 @@ def test_no_name_is_offered_by_two_lessons(part):
             owners.setdefault(name, []).append(lesson)
     clashes = {name: lessons for name, lessons in owners.items() if len(lessons) > 1}
     assert not clashes, f"one name, several lessons (the last one wins silently): {clashes}"
+
+
+def test_the_gathered_names_are_each_lessons_own_and_load_only_that_lesson():
+    """``trisep_nn.widgets`` / ``checks`` read each lesson's ``__all__`` from its
+    source: the names agree with the imported modules', and using one name imports
+    its own lesson only."""
+    script = (
+        "import sys, importlib\n"
+        "from trisep_nn.widgets import sawtooth_explorer\n"
+        "from trisep_nn.checks import check_tent, check_array\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('trisep_nn.lessons.')\n"
+        "                and m.endswith(('.widgets', '.checks')))\n"
+        "assert {'trisep_nn.lessons.depth.checks', 'trisep_nn.lessons.depth.widgets'} <= set("
+        "loaded), loaded\n"
+        "assert len(loaded) <= 3, loaded  # depth's, and the helper its explorer borrows\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
+    for part in ("widgets", "checks"):
+        gathered = importlib.import_module(f"trisep_nn.{part}")
+        for lesson in LESSONS.values():
+            path = PACKAGE / "lessons" / lesson / f"{part}.py"
+            if not path.exists():
+                continue
+            module = importlib.import_module(f"trisep_nn.lessons.{lesson}.{part}")
+            assert declared_names(path) == module.__all__, path
+            for name in module.__all__:
+                assert name in gathered.__all__ and getattr(gathered, name) is getattr(module, name)
+    with pytest.raises(ImportError, match="no_such_explorer"):
+        from trisep_nn.widgets import no_such_explorer  # noqa: F401
 
 
 def _private_imports(path):

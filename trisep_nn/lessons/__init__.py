@@ -20,7 +20,9 @@ and checks, so a notebook writes ``from trisep_nn.checks import check_tent``.
     1.0
 """
 
+import ast
 import importlib
+from pathlib import Path
 
 # Notebook number -> lesson name, in lecture order: the one list of the lessons.
 LESSONS = {
@@ -40,7 +42,7 @@ LESSONS = {
     13: "loss_landscapes_and_inductive_bias",
 }
 
-__all__ = ["LESSONS", "notebook_name", "gather", *LESSONS.values()]
+__all__ = ["LESSONS", "notebook_name", "gather", "declared_names", *LESSONS.values()]
 
 
 def notebook_name(number):
@@ -49,21 +51,41 @@ def notebook_name(number):
 
 
 def gather(part, namespace):
-    """Import ``<lesson>.<part>`` (``"widgets"`` or ``"checks"``) of every lesson
-    that has one and put its public names (its ``__all__``) into ``namespace``.
-    Returns those names. This is how ``trisep_nn.widgets`` and
-    ``trisep_nn.checks`` offer every lesson's explorers and checks in one place."""
-    names = []
+    """Offer the public names (the ``__all__``) of ``<lesson>.<part>`` of every
+    lesson that has one (``part`` is ``"widgets"`` or ``"checks"``) in
+    ``namespace``, a module's globals; returns those names. This is how
+    ``trisep_nn.widgets`` and ``trisep_nn.checks`` offer every lesson's explorers
+    and checks in one place.
+
+    A lesson's module is imported when one of its names is first used, so a
+    notebook that imports two explorers loads one lesson, not fourteen. The names
+    are read from each module's ``__all__ = [...]`` without importing it.
+    """
+    owner = {}  # name -> lesson
     for lesson in LESSONS.values():
-        try:
-            module = importlib.import_module(f".{lesson}.{part}", __name__)
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{lesson}.{part}":
-                raise  # the module exists but imports something missing
-            continue
-        namespace.update({name: getattr(module, name) for name in module.__all__})
-        names += module.__all__
-    return names
+        path = Path(__file__).parent / lesson / f"{part}.py"
+        if path.exists():
+            owner.update(dict.fromkeys(declared_names(path), lesson))
+
+    def __getattr__(name):
+        if name not in owner:
+            raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+        module = importlib.import_module(f".{owner[name]}.{part}", __name__)
+        namespace[name] = getattr(module, name)
+        return namespace[name]
+
+    namespace["__getattr__"] = __getattr__
+    return list(owner)
+
+
+def declared_names(path):
+    """The list a module assigns to ``__all__`` (a literal list of strings), read
+    from its source."""
+    for node in ast.parse(Path(path).read_text()).body:
+        if (isinstance(node, ast.Assign)
+                and any(getattr(target, "id", None) == "__all__" for target in node.targets)):
+            return ast.literal_eval(node.value)
+    raise ValueError(f"{path} assigns no __all__ = [...] list")
 
 
 def __getattr__(name):
