@@ -163,6 +163,27 @@ def test_learning_rate_explorer_refits():
     assert e.state["history"]["train_loss"] is not None and "0.01" in e.figure.axes[0].get_title()
 
 
+def test_learning_rate_explorer_repaints_what_a_full_render_draws():
+    X, y = data.moons(120, noise=0.2, random_state=0)
+    e = wt.learning_rate_explorer(X, y, num_epochs=60)
+    e.update(lr=3.0)
+    e.update(lr=30.0)  # the axes are not rendered again: only what changed is repainted
+    blitted = np.asarray(e.figure.canvas.buffer_rgba()).copy()
+    e.figure.canvas.draw()  # everything, the animated artists included, as a fresh render
+    for artist in sorted(e.figure.findobj(lambda a: a.get_animated()), key=lambda a: a.zorder):
+        e.figure.draw_artist(artist)
+    full = np.asarray(e.figure.canvas.buffer_rgba())
+    assert np.mean(np.any(blitted != full, axis=-1)) < 1e-3
+    # the black line is where the network's probability is one half
+    ax_map = e.figure.axes[1]
+    boundary = ax_map.get_lines()[0]
+    points = np.column_stack([boundary.get_xdata(), boundary.get_ydata()])
+    points = points[np.isfinite(points).all(axis=1)]
+    history = e.state["history"]
+    p = bp.predict_proba(bp.add_bias_column(points), history["U"], history["w"])
+    assert len(points) > 10 and np.max(np.abs(p - 0.5)) < 0.05
+
+
 def test_batch_size_explorer_refits():
     X, y = data.moons(120, noise=0.2, random_state=0)
     e = wt.batch_size_explorer(X[:80], y[:80], X[80:], y[80:], num_epochs=5)

@@ -10,6 +10,7 @@ which costs a fraction of drawing the figure anew.
     >>> explorer = learning_rate_explorer(X, y)      # doctest: +SKIP
 """
 
+import contourpy
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
@@ -41,7 +42,9 @@ def _few_log_ticks(axis):
 
 class _BoundaryPanel:
     """p(y = 1 | x) over the plane as an image, the data, and the p = ½ line:
-    built once, then :meth:`show` swaps in the probabilities of new weights."""
+    built once, then :meth:`show` swaps in the probabilities of new weights.
+    What changes is animated (see :class:`~trisep_nn.explorer.Explorer`), so a move
+    repaints the image, the data above it, the line and the title, not the axes."""
 
     def __init__(self, ax, X, y, resolution=80):
         from trisep_nn.plots import PALETTE
@@ -49,29 +52,30 @@ class _BoundaryPanel:
         self.ax = ax
         low, high = X.min(axis=0), X.max(axis=0)
         low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
-        self.xx, self.yy = np.meshgrid(np.linspace(low[0], high[0], resolution),
-                                       np.linspace(low[1], high[1], resolution))
-        self.grid = add_bias_column(np.column_stack([self.xx.ravel(), self.yy.ravel()]))
+        self.xs = np.linspace(low[0], high[0], resolution)
+        self.ys = np.linspace(low[1], high[1], resolution)
+        xx, yy = np.meshgrid(self.xs, self.ys)
+        self.grid = add_bias_column(np.column_stack([xx.ravel(), yy.ravel()]))
         cmap = LinearSegmentedColormap.from_list("p", [PALETTE[0], "white", PALETTE[1]])
-        self.image = ax.imshow(np.full(self.xx.shape, 0.5), origin="lower", cmap=cmap,
-                               vmin=0, vmax=1, alpha=0.75, aspect="auto",
+        self.image = ax.imshow(np.full(xx.shape, 0.5), origin="lower", cmap=cmap,
+                               vmin=0, vmax=1, alpha=0.75, aspect="auto", animated=True,
                                extent=(low[0], high[0], low[1], high[1]))
         ax.scatter(X[:, 0], X[:, 1], c=[PALETTE[int(k)] for k in y], s=14, edgecolors="white",
-                   linewidths=0.5)
+                   linewidths=0.5, animated=True)  # above the image, so animated too
+        self.line = ax.plot([], [], color="k", lw=1.5, animated=True,
+                            scalex=False, scaley=False)[0]
         ax.set(xlabel="x₁", ylabel="x₂")
+        ax.title.set_animated(True)
         _few_ticks(ax, 3)
-        self.line = None
 
     def show(self, U, w, title):
-        P = predict_proba(self.grid, U, w).reshape(self.xx.shape)
+        P = predict_proba(self.grid, U, w).reshape(len(self.ys), len(self.xs))
         self.image.set_data(P)
-        if self.line is not None:
-            self.line.remove()
-            self.line = None
-        if P.min() < 0.5 < P.max():
-            self.line = self.ax.contour(self.xx, self.yy, P, levels=[0.5], colors="k",
-                                        linewidths=1.5)
-        self.ax.set_title(title)
+        pieces = contourpy.contour_generator(self.xs, self.ys, P).lines(0.5)
+        gap = np.full((1, 2), np.nan)  # one line, its pieces apart
+        path = np.concatenate([part for piece in pieces for part in (piece, gap)] or [gap])
+        self.line.set_data(path[:, 0], path[:, 1])
+        self.ax.title.set_text(title)  # (set_title would mark the axes as changed)
 
 
 def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference_lr=10.0,
@@ -98,14 +102,16 @@ def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference
         ax_loss.plot(epochs, reference["train_loss"], color="0.6",
                      label=f"η = {reference_lr:g} (reference)")
         parts["loss"] = ax_loss.plot(epochs, reference["train_loss"], color="C0", lw=2,
-                                     label="η of the slider")[0]
+                                     label="η of the slider", animated=True)[0]
+        ax_loss.title.set_animated(True)
         ax_loss.axhline(reference["train_loss"][0], color="0.3", ls=":", lw=1,
                         label="loss at the start")
         # fixed limits: every rate's curve fits, and the layout never has to change
         ax_loss.set(xlabel="epoch (= one full-batch step)", ylabel="mean cross-entropy",
                     yscale="log", ylim=(0.02, 5e3), xlim=(0, num_epochs),
                     title="training loss")
-        ax_loss.legend(loc="upper right", fontsize=8)
+        for part in ax_loss.legend(loc="upper right", fontsize=8).findobj():
+            part.set_animated(True)  # drawn above the curve, so animated (all its parts)
         _few_ticks(ax_loss, y=False)
         _few_log_ticks(ax_loss.yaxis)
         parts["map"] = _BoundaryPanel(ax_map, X, y)
@@ -119,7 +125,7 @@ def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference
         history = state["history"] = runs[lr]
         loss = history["train_loss"]
         parts["loss"].set_data(np.arange(len(loss)), loss)
-        parts["loss_axes"].set_title(f"training loss at η = {lr:.3g}")
+        parts["loss_axes"].title.set_text(f"training loss at η = {lr:.3g}")
         parts["map"].show(history["U"], history["w"],
                           f"after {num_epochs} epochs: loss {loss[-1]:.3f}")
 
