@@ -3,6 +3,7 @@ offered twice, no private name used across modules."""
 
 import ast
 import importlib
+import json
 import re
 import subprocess
 import sys
@@ -88,6 +89,30 @@ def test_the_gathered_names_are_each_lessons_own_and_load_only_that_lesson():
                 assert name in gathered.__all__ and getattr(gathered, name) is getattr(module, name)
     with pytest.raises(ImportError, match="no_such_explorer"):
         from trisep_nn.widgets import no_such_explorer  # noqa: F401
+
+
+def test_every_check_names_its_exercise_and_is_called_in_it():
+    """A check's docstring starts "Exercise N.k:" and the notebook calls it in the section
+    under the heading "## Exercise N.k" (or ###; so renumbering exercises cannot leave the
+    docstrings behind)."""
+    wrong = []
+    for number, lesson in LESSONS.items():
+        path = PACKAGE / "lessons" / lesson / "checks.py"
+        if not path.exists():
+            continue
+        cells = json.loads((ROOT / "notebooks" / notebook_name(number)).read_text())["cells"]
+        text = "\n".join("".join(cell["source"]) for cell in cells)
+        sections = dict(re.findall(r"##+ Exercise (\d+\.\d+)(.*?)(?=##+ Exercise|\Z)", text,
+                                   re.S))
+        module = importlib.import_module(f"trisep_nn.lessons.{lesson}.checks")
+        for name in (name for name in module.__all__ if name.startswith("check_")):
+            said = re.match(r"\s*Exercise (\d+\.\d+)", getattr(module, name).__doc__ or "")
+            if not said or not said.group(1).startswith(f"{number}."):
+                wrong.append(f"{name}: its docstring does not start 'Exercise {number}.k:'")
+            elif f"{name}(" not in sections.get(said.group(1), ""):
+                wrong.append(f"{name}: not called under 'Exercise {said.group(1)}' of "
+                             f"{notebook_name(number)}")
+    assert not wrong, "\n".join(wrong)
 
 
 def _private_imports(path):

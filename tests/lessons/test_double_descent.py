@@ -189,6 +189,9 @@ def test_check_gradient_descent(verdict):
         ok, printed = verdict(check_gradient_descent, answer, Phi, y, lr, steps)
         assert not ok and slip in printed, (slip, printed)
     assert "not answered" in verdict(check_gradient_descent, None, Phi, y, lr, steps)[1]
+    # near convergence many iterates agree to 1e-8: the message names the right count
+    ok, printed = verdict(check_gradient_descent, _descend(Phi, y, lr, 4000), Phi, y, lr, steps)
+    assert not ok and "where 4000 steps land" in printed, printed
 
 
 def test_check_ridge_fit(verdict):

@@ -131,8 +131,9 @@ def check_gradient_descent(w, Phi, y, lr, num_epochs, what="w_gd"):
     if not same(w, expected):
         steps = [t for t in range(len(path)) if same(w, path[t])]
         null_part = w - np.linalg.pinv(Phi) @ (Phi @ w)
-        if steps:
-            say(WRONG, f"{what} is where {steps[0]} steps land, not {num_epochs}: loop "
+        if steps:  # late iterates lie close together: name the closest
+            count = min(steps, key=lambda t: np.linalg.norm(w - path[t]))
+            say(WRONG, f"{what} is where {count} steps land, not {num_epochs}: loop "
                         "`for _ in range(num_epochs):`, one update per pass.")
         elif same(w, best) or same(w, min_norm_fit(Phi, y)):
             say(WRONG, f"{what} is the minimum-norm solution itself, computed directly; the "

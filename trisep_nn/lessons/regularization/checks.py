@@ -97,7 +97,7 @@ def check_regularized_loss(regularized_loss):
 
 
 def check_ridge_weights(answer, X, y, alpha):
-    """Exercise 4.1: the minimiser of ½‖y − Xw‖² + α‖w‖², i.e. (XᵀX + 2αI)⁻¹Xᵀy."""
+    """Exercise 4.2: the minimiser of ½‖y − Xw‖² + α‖w‖², i.e. (XᵀX + 2αI)⁻¹Xᵀy."""
     what = "w_ridge"
     if not_answered(answer, what):
         return False
@@ -152,7 +152,7 @@ def _soft_threshold(z, alpha):
 
 
 def check_soft_threshold(soft_threshold):
-    """Exercise 4.2: the lasso solution for an orthonormal design, sign(z)·max(|z| − α, 0)."""
+    """Exercise 4.3: the lasso solution for an orthonormal design, sign(z)·max(|z| − α, 0)."""
     what = "soft_threshold(z, alpha)"
     if not_answered(soft_threshold, "soft_threshold"):
         return False
