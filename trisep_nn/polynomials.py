@@ -33,7 +33,8 @@ import numpy as np
 
 from .validation import InvalidArgumentError, check_count, check_number
 
-__all__ = ["polynomial_regression", "polynomial_classifier", "polynomial_fit_predict_many"]
+__all__ = ["polynomial_regression", "polynomial_classifier", "polynomial_fit_predict_many",
+           "polynomial_fit_predict_degrees"]
 
 #: ``LinearRegression``'s singular-value cut-off: exact least squares, still
 #: safe when there are more coefficients than points.
@@ -114,6 +115,38 @@ def polynomial_fit_predict_many(degree, X, Y, x_eval):
     if np.ndim(x_eval) == 2:  # each training set has its own evaluation points
         return np.einsum("mp,mkp->mk", W[..., 0], design(x_eval))
     return W[..., 0] @ design(x_eval).T
+
+
+def polynomial_fit_predict_degrees(degrees, X, Y, x_eval):
+    """:func:`polynomial_fit_predict_many` for several degrees: one row per degree,
+    ``np.array([polynomial_fit_predict_many(d, X, Y, x_eval) for d in degrees])``.
+
+    One QR decomposition serves every degree: the Legendre design of degree d
+    is the first d + 1 columns of the highest degree's, and the QR decomposition
+    of a matrix's first k columns is the first k columns of its Q with the
+    leading k × k block of its R. (A degree with more coefficients than points is
+    solved on its own, as :func:`polynomial_fit_predict_many` does.)
+    """
+    from numpy.polynomial import legendre
+
+    degrees = [check_count(d, "degree", minimum=0) for d in np.atleast_1d(degrees)]
+    if not degrees:
+        raise ValueError("degrees must name at least one degree")
+    top, X, Y, x_eval = _check_many(max(degrees), X, Y, x_eval)
+    determined = [d for d in degrees if d + 1 <= X.shape[-1]]
+    if determined:
+        Q, R = np.linalg.qr(legendre.legvander(2 * X - 1, max(determined)))
+        QtY = np.swapaxes(Q, -1, -2) @ Y[..., None]
+        E = legendre.legvander(2 * x_eval - 1, max(determined))
+    rows = []
+    for d in degrees:
+        if d not in determined:
+            rows.append(polynomial_fit_predict_many(d, X, Y, x_eval))
+            continue
+        W = np.linalg.solve(R[..., :d + 1, :d + 1], QtY[..., :d + 1, :])[..., 0]
+        rows.append(np.einsum("mp,mkp->mk", W, E[..., :d + 1]) if x_eval.ndim == 2
+                    else W @ E[..., :d + 1].T)
+    return np.array(rows)
 
 
 def _check_many(degree, X, Y, x_eval):

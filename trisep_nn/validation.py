@@ -83,6 +83,10 @@ def check_random_state(random_state, name="random_state", legacy=False):
         return np.random.default_rng(random_state)
     if isinstance(random_state, np.random.Generator):
         return np.random.RandomState(random_state.integers(2**32))
-    from sklearn.utils import check_random_state as sklearn_rule
-
-    return sklearn_rule(random_state)
+    # scikit-learn's check_random_state, written out: importing scikit-learn for it
+    # costs a second (it loads scipy.stats), and a data set may not need it otherwise.
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, numbers.Integral):
+        return np.random.RandomState(random_state)
+    return random_state

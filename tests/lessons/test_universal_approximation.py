@@ -100,6 +100,21 @@ def test_training_many_at_once_gives_each_network_what_it_gets_alone():
     assert many[40, 0].n_units == 40
 
 
+def test_how_networks_are_grouped_into_stacks_changes_nothing(monkeypatch):
+    x = np.linspace(0, 1, 200)
+    y = ua.resonance(x)
+    args = (x, y, [1, 3, 5, 40], [0, 2])
+    grouped = ua.train_one_hidden_layers(*args, lr=0.05, num_epochs=60)
+    assert len(ua._stacks([1, 3, 5, 40], [0, 2], len(x))) > 1  # the default splits these
+    stacks = ua._stacks
+    monkeypatch.setattr(ua, "_stacks", lambda w, s, n: stacks(w, s, n, max_elements=10**9))
+    together = ua.train_one_hidden_layers(*args, lr=0.05, num_epochs=60)
+    for key, net in together.items():
+        for part in "wbvc":
+            np.testing.assert_allclose(getattr(grouped[key], part), getattr(net, part),
+                                       rtol=1e-12, atol=1e-12)
+
+
 def test_width_explorer_drives_every_control():
     from trisep_nn.widgets import width_explorer
 

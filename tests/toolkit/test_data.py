@@ -53,6 +53,21 @@ def test_classification_seeds(name):
     assert not np.allclose(Xa, Xb)
 
 
+def test_the_data_sets_draw_as_scikit_learn_does():
+    """The data sets' random_state rule is scikit-learn's check_random_state, written
+    out so that no data set has to import scikit-learn for it."""
+    from sklearn.utils import check_random_state
+
+    from trisep_nn.validation import check_random_state as ours
+
+    for seed in (0, 7, 2**32 - 1, np.int64(5)):
+        np.testing.assert_array_equal(ours(seed, legacy=True).random_sample(5),
+                                      check_random_state(seed).random_sample(5))
+    assert ours(None, legacy=True) is check_random_state(None)
+    rs = np.random.RandomState(3)
+    assert ours(rs, legacy=True) is check_random_state(rs) is rs
+
+
 @pytest.mark.parametrize("name", sorted(CLASSIFIERS))
 def test_classes_are_shuffled(name):
     _, y = CLASSIFIERS[name][0](n_samples=200, random_state=0)

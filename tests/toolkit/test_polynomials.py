@@ -5,7 +5,11 @@ import pytest
 
 from trisep_nn import data
 from trisep_nn.lessons import bias_variance_tradeoff as bv
-from trisep_nn.polynomials import polynomial_fit_predict_many, polynomial_regression
+from trisep_nn.polynomials import (
+    polynomial_fit_predict_degrees,
+    polynomial_fit_predict_many,
+    polynomial_regression,
+)
 
 
 def test_polynomial_regression_recovers_an_exact_polynomial():
@@ -24,6 +28,22 @@ def test_batched_polynomial_fits_equal_scikit_learn_fits():
         slow = bv.fit_predict_many(polynomial_regression(degree), X, Y, x_eval)
         assert fast.shape == (5, 17)
         assert np.allclose(fast, slow, rtol=1e-6, atol=1e-6)
+
+
+def test_every_degree_at_once_equals_one_degree_at_a_time():
+    X, Y = bv.draw_training_sets(6, 12, random_state=3)
+    degrees = [0, 4, 1, 11, 13, 15]  # 13 and 15: more coefficients than points
+    for x_eval in (np.linspace(0, 1, 17), np.random.default_rng(4).uniform(size=(6, 9))):
+        together = polynomial_fit_predict_degrees(degrees, X, Y, x_eval)
+        assert together.shape == (len(degrees), 6, x_eval.shape[-1])
+        for d, row in zip(degrees, together):
+            np.testing.assert_allclose(row, polynomial_fit_predict_many(d, X, Y, x_eval),
+                                       rtol=1e-9, atol=1e-9)
+    one = polynomial_fit_predict_degrees([2, 5], X[0], Y[0], np.linspace(0, 1, 7))
+    np.testing.assert_allclose(one[1], polynomial_fit_predict_many(5, X[0], Y[0],
+                                                                   np.linspace(0, 1, 7)))
+    with pytest.raises(ValueError, match="degree"):
+        polynomial_fit_predict_degrees([], X, Y, np.linspace(0, 1, 7))
 
 
 def test_polynomial_regression_is_the_least_squares_minimum_at_high_degree():

@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from trisep_nn import data, plots
 from trisep_nn.explorer import Explorer, slider
 from trisep_nn.lessons.bias_variance_tradeoff import X_RANGE, decompose, draw_training_sets
-from trisep_nn.polynomials import polynomial_fit_predict_many
+from trisep_nn.polynomials import polynomial_fit_predict_degrees
 
 __all__ = ["bias_variance_explorer"]
 
@@ -52,8 +52,7 @@ def measure_grid(degrees, sizes=N_GRID, n_datasets=100, noise=0.1, random_state=
         rng = np.random.default_rng([random_state, int(n)])
         X, Y = draw_training_sets(n_datasets, int(n), noise, data.cosine, rng)
         y_eval = f_eval + noise * rng.standard_normal((n_datasets, _N_TEST))
-        for d in degrees:
-            H = polynomial_fit_predict_many(int(d), X, Y, x_eval)
+        for d, H in zip(degrees, polynomial_fit_predict_degrees(degrees, X, Y, x_eval)):
             table[int(d), int(n)] = decompose(H, f_eval, y_eval, x=x_eval)
     return table
 

@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from trisep_nn import data, plots
 from trisep_nn.explorer import Explorer, slider
-from trisep_nn.polynomials import polynomial_fit_predict_many
+from trisep_nn.polynomials import polynomial_fit_predict_degrees
 
 __all__ = ["fit_explorer"]
 
@@ -23,7 +23,7 @@ def fit_every_degree(n, degrees, noise=0.1, random_state=0, n_test=2000):
     Returns ``(X, y, curves, train, test)``: the data, each fit on 200 points
     of [0, 1] (one row per degree) and the training and test mean squared
     errors (test: ``n_test`` fresh points). The fits are those of
-    ``polynomial_regression`` (solved by ``polynomial_fit_predict_many``);
+    ``polynomial_regression`` (solved by ``polynomial_fit_predict_degrees``);
     with fewer points than coefficients, each basis picks its own
     interpolating fit.
     """
@@ -31,7 +31,7 @@ def fit_every_degree(n, degrees, noise=0.1, random_state=0, n_test=2000):
     X_test, y_test = data.noisy_function(n_test, noise=noise, random_state=random_state + 1)
     x_grid = np.linspace(0, 1, 200)
     x_all = np.concatenate([X[:, 0], X_test[:, 0], x_grid])
-    h = np.array([polynomial_fit_predict_many(int(d), X[:, 0], y, x_all) for d in degrees])
+    h = polynomial_fit_predict_degrees(degrees, X[:, 0], y, x_all)
     train = np.mean((h[:, :n] - y) ** 2, axis=1)
     test = np.mean((h[:, n:n + n_test] - y_test) ** 2, axis=1)
     return X, y, h[:, n + n_test:], train, test

@@ -237,13 +237,15 @@ def _summed_mse(outputs, y):
     return ((outputs - y) ** 2).mean(axis=(1, 2)).sum()
 
 
-def _stacks(widths, seeds, n_samples, max_elements=100_000):
+def _stacks(widths, seeds, n_samples, max_elements=20_000):
     """(width, seed) pairs in groups to train as one stack each, narrowest first.
 
     A stack pads every network to its widest, so one stack for 1 and 128 units on
     many points wastes most of its arithmetic, while a stack per width repeats the
     per-step overhead. A group grows while its padded hidden layer (networks ×
-    points × widest) stays under ``max_elements``.
+    points × widest) stays under ``max_elements``. (20,000 keeps the widest networks
+    apart from the narrow ones in notebook 10's two runs, 1.5-2x faster than 100,000;
+    the grouping changes a network's result by rounding at most, and there not at all.)
     """
     keys = sorted((_check_width(width), int(seed)) for width in widths for seed in seeds)
     groups = [[]]
