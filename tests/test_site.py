@@ -144,6 +144,8 @@ README = """# trisep-nn: the course
 <!-- website:begin -->
 Intro with a [benchmark](benchmarks/README.md).
 
+<!-- launch:get -->Get it: `git clone <the address> course`.<!-- /launch:get -->
+
 | notebook | what you do in it | run time |
 |---|---|---|
 | [00 Start here](notebooks/00_start_here.ipynb) | a first taste | 2 s |
@@ -162,6 +164,7 @@ def test_the_landing_page_is_the_readmes_text_with_measured_times_or_the_budget(
     assert "badge_logo" not in page and "## Speed" not in page
     assert "[00 Start here](00_start_here.ipynb)" in page
     assert "Intro with a benchmark." in page  # no repository: the text, not a dead link
+    assert "<!--" not in page and "\nGet it: `git clone <the address> course`." in page
     assert "| notebook | what you do in it |\n" in page and "2 s" not in page
     assert site.BUDGET in page
     assert "00_start_here\n12_double_descent\n```" in page  # the sidebar's table of contents

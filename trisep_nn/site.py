@@ -434,6 +434,9 @@ def landing_page(readme_text, notebooks, repo, times):
                  "# Intro to Neural Networks")
     body = region.group(1).strip("\n")
     body = re.sub(r"!\[[^\]]*\]\(https?://[^)]*\)", "", body)  # never an image from outside
+    # the README's markers are HTML comments; a line that starts with one would be read as
+    # raw HTML, its Markdown left unrendered and a `<placeholder>` in it taken for a tag
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
     body = _rewrite_links(body, repo)
     lines, had_column = _run_time_column(body.splitlines(), times)
     parts = [title, ""]
