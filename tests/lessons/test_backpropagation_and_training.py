@@ -182,6 +182,14 @@ def test_learning_rate_explorer_repaints_what_a_full_render_draws():
     history = e.state["history"]
     p = bp.predict_proba(bp.add_bias_column(points), history["U"], history["w"])
     assert len(points) > 10 and np.max(np.abs(p - 0.5)) < 0.05
+    # no rate's loss curve runs under the (still) legend
+    ax_loss = e.figure.axes[0]
+    box = ax_loss.get_legend().get_window_extent().transformed(ax_loss.transData.inverted())
+    for lr in 10 ** np.linspace(-2, 3, 11):
+        loss = e.update(lr=lr).state["history"]["train_loss"]
+        epochs = np.arange(len(loss))
+        assert not np.any((epochs >= box.x0) & (epochs <= box.x1)
+                          & (loss >= box.y0) & (loss <= box.y1)), lr
 
 
 def test_batch_size_explorer_refits():

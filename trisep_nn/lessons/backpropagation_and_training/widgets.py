@@ -110,8 +110,9 @@ def learning_rate_explorer(X, y, n_hidden=10, num_epochs=300, lr=10.0, reference
         ax_loss.set(xlabel="epoch (= one full-batch step)", ylabel="mean cross-entropy",
                     yscale="log", ylim=(0.02, 5e3), xlim=(0, num_epochs),
                     title="training loss")
-        for part in ax_loss.legend(loc="upper right", fontsize=8).findobj():
-            part.set_animated(True)  # drawn above the curve, so animated (all its parts)
+        # upper right, where no rate's curve goes (a diverging run stops), so it need not be
+        # animated: repainting a legend would cost more than the rest of a move
+        ax_loss.legend(loc="upper right", fontsize=8)
         _few_ticks(ax_loss, y=False)
         _few_log_ticks(ax_loss.yaxis)
         parts["map"] = _BoundaryPanel(ax_map, X, y)
