@@ -75,6 +75,7 @@ def test_the_gathered_names_are_each_lessons_own_and_load_only_that_lesson():
         "assert {'trisep_nn.lessons.depth.checks', 'trisep_nn.lessons.depth.widgets'} <= set("
         "loaded), loaded\n"
         "assert len(loaded) <= 3, loaded  # depth's, and the helper its explorer borrows\n"
+        "assert 'gradient_explorer' in dir(sys.modules['trisep_nn.widgets'])  # tab completion\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
     for part in ("widgets", "checks"):

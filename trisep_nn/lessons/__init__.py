@@ -75,6 +75,7 @@ def gather(part, namespace):
         return namespace[name]
 
     namespace["__getattr__"] = __getattr__
+    namespace["__dir__"] = lambda: sorted(set(namespace) | set(owner))  # tab completion
     return list(owner)
 
 
