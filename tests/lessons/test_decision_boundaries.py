@@ -80,6 +80,25 @@ def test_the_playground_fits_a_laptop_screen_and_its_legend_leaves_the_data_alon
             assert text.get_fontsize() >= 7.5, text.get_text()
 
 
+@pytest.mark.parametrize("right", [100, 400, 1600, 6400])
+def test_every_tick_label_of_the_curves_is_inside_the_picture(right):
+    pg = playground()
+    curves = pg._parts["curves"]
+    for ax in (curves.loss_ax, curves.grad_ax):
+        ax.set_xlim(0, right)  # the epoch axis grows 100, 400, 1600, 6400 as training goes on
+    pg.figure.canvas.draw()
+    renderer, picture = pg.figure.canvas.get_renderer(), pg.figure.bbox
+    shown = 0
+    for ax in (curves.loss_ax, curves.grad_ax):
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            for tick in axis.get_major_ticks():
+                if low <= tick.get_loc() <= high and tick.label1.get_text():  # drawn
+                    box = tick.label1.get_window_extent(renderer)
+                    assert picture.x0 <= box.x0 and box.x1 <= picture.x1, tick.label1.get_text()
+                    shown += 1
+    assert shown >= 8
+
+
 def test_step_trains_and_redraws_the_weights_live():
     pg = _small()
     w0, png0, n_draws = _weights(pg.model), pg.png, len(pg.timings)

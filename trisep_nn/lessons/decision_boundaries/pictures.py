@@ -53,8 +53,8 @@ _POSITIVE, _NEGATIVE = to_rgba(plots.PALETTE[1]), to_rgba(plots.PALETTE[0])
 # that no layout is computed while training (constrained layout costs a third of R).
 DIAGRAM_BOX = [0.0, 0.0, 0.44, 1.0]
 OUTPUT_BOX = [0.51, 0.25, 0.255, 0.66]
-LOSS_BOX = [0.845, 0.62, 0.145, 0.27]
-GRAD_BOX = [0.845, 0.13, 0.145, 0.3]
+LOSS_BOX = [0.845, 0.62, 0.13, 0.27]  # right edge 0.975: room for half of "1600"
+GRAD_BOX = [0.845, 0.13, 0.13, 0.3]
 COLORBAR_BOX = [0.525, 0.105, 0.22, 0.025]
 CURVES_COLUMN = 0.785  # left of it the output's labels, right of it only the curves
 
