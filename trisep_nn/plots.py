@@ -28,6 +28,8 @@ Functions
 The look (a colour-blind-safe palette, light grid, no top/right frame) is the
 dictionary ``RC_PARAMS``, applied inside each function only; ``with style():``
 applies it to your own plots too. Nothing is changed globally on import.
+:func:`inline_figures` (each notebook's first cell calls it) shows a notebook's
+figures from one drawing pass instead of the inline backend's two.
 """
 
 import functools
@@ -50,6 +52,7 @@ __all__ = [
     "PALETTE",
     "RC_PARAMS",
     "style",
+    "inline_figures",
     "decision_boundary",
     "class_image",
     "training_curves",
@@ -108,6 +111,70 @@ def style():
     False
     """
     return mpl.rc_context(RC_PARAMS)
+
+
+def inline_figures():
+    """Show this notebook's figures drawn in one pass instead of two (Run All gets faster).
+
+    Jupyter's inline backend saves each figure with ``bbox_inches="tight"``, which
+    draws it twice: a dry run to lay it out and find its extent, then the picture.
+    After this call, figures are made with constrained layout (which keeps labels,
+    legends and colorbars inside the figure), and each is shown from a single draw:
+    laid out, rendered, cropped to what was drawn and saved as a PNG. What lies
+    wholly outside the figure (say ``fig.text(0.5, -0.2, ...)``) is then not shown,
+    as in a figure window or ``savefig`` without ``bbox_inches="tight"``. A figure
+    without constrained layout (``layout="tight"`` or ``"none"``), or drawn up to its
+    edge (something may stick out), is shown the usual way. Returns True if figures
+    are now shown this way (inside IPython with the inline backend), False elsewhere
+    (where nothing else changes either)."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is None or "inline" not in mpl.get_backend():
+        return False
+    # Importing the inline backend sets its own figure formatter; that must happen
+    # before ours is set, or it would replace ours at the first figure.
+    import matplotlib_inline.backend_inline  # noqa: F401
+    from matplotlib.figure import Figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    usual = png.lookup_by_type(Figure)
+    if getattr(usual, "__wrapped__", None) is not None:  # called twice: keep the original
+        usual = usual.__wrapped__
+
+    @functools.wraps(usual)
+    def one_pass(figure):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        if not (isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+                and isinstance(figure.canvas, FigureCanvasAgg)):
+            return usual(figure)
+        figure.canvas.draw()  # lays out, then renders
+        picture = _cropped_png(np.asarray(figure.canvas.buffer_rgba()), figure.get_facecolor())
+        return usual(figure) if picture is None else picture
+
+    png.for_type(Figure, one_pass)
+    mpl.rcParams["figure.constrained_layout.use"] = True
+    return True
+
+
+def _cropped_png(rgba, facecolor, pad=4):
+    """PNG bytes of the pixels that differ from the background, ``pad`` pixels around;
+    None if any of them is on the picture's edge (something may be cut off there)."""
+    import io
+
+    from PIL import Image
+
+    background = np.round(np.asarray(facecolor) * 255).astype(np.uint8)
+    drawn = np.any(rgba != background, axis=2)
+    if drawn[0].any() or drawn[-1].any() or drawn[:, 0].any() or drawn[:, -1].any():
+        return None
+    rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+    if rows.size:
+        rgba = rgba[max(rows[0] - pad, 0):rows[-1] + pad + 1,
+                    max(columns[0] - pad, 0):columns[-1] + pad + 1]
+    buffer = io.BytesIO()
+    Image.fromarray(rgba).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def _styled(function):

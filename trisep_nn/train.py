@@ -641,7 +641,7 @@ class _NotebookDisplay:
 
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(5, 3), dpi=80)
+        fig = Figure(figsize=(5, 3), dpi=80, layout="constrained")
         ax = fig.add_subplot()
         if history and history["epoch"]:
             ax.plot(history["epoch"], history["loss"], label="training")
@@ -654,7 +654,6 @@ class _NotebookDisplay:
         ax.set_xlim(0, self.epochs)
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
-        fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         return buf.getvalue()

@@ -68,6 +68,104 @@ def test_style_is_local():
     assert dict(matplotlib.rcParams) == before
 
 
+def test_inline_figures_outside_a_notebook_changes_nothing():
+    before = dict(matplotlib.rcParams)
+    assert plots.inline_figures() is False
+    assert dict(matplotlib.rcParams) == before
+
+
+@pytest.fixture
+def notebook(monkeypatch):
+    """A stand-in for Jupyter: an IPython shell's PNG formatter with a figure printer
+    already set (as the inline backend sets it), and the inline backend named."""
+    from types import SimpleNamespace
+
+    import IPython
+    import matplotlib_inline.backend_inline  # noqa: F401  (imported outside IPython: inert)
+    from IPython.core.formatters import PNGFormatter
+    from matplotlib.figure import Figure
+
+    png = PNGFormatter()
+    usual = []  # the figures the usual printer was asked for
+    png.for_type(Figure, lambda figure: usual.append(figure) or b"usual")
+    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"image/png": png}))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(matplotlib, "get_backend", lambda: "module://matplotlib_inline.backend_inline")
+    monkeypatch.setitem(matplotlib.rcParams, "figure.constrained_layout.use", False)
+    assert plots.inline_figures() is True
+    return SimpleNamespace(show=lambda figure: png(figure), usual=usual, png=png)
+
+
+def _figure(layout=None, **kwargs):
+    """A figure as the inline backend makes it (Agg canvas), without pyplot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(layout=layout, **kwargs)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _picture(png_bytes):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png_bytes)).convert("RGB"))
+
+
+def test_inline_figures_draws_a_figure_once_and_keeps_every_label_inside(notebook):
+    assert matplotlib.rcParams["figure.constrained_layout.use"]  # for every figure from now on
+    fig = _figure(figsize=(9, 3))
+    axes = fig.subplots(1, 3)
+    for ax in axes:
+        ax.plot([0, 1e4], [0, 1])
+        ax.set(xlabel="a long x label (units)", ylabel="y\nin two lines", title="a title")
+    axes[1].legend(["a legend below the axes"], loc="upper center", bbox_to_anchor=(0.5, -0.3),
+                   frameon=False)
+    draws = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    picture = _picture(notebook.show(fig))
+    assert len(draws) == 1 and not notebook.usual
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # every label, title and legend
+    width, height = fig.get_size_inches()
+    slack = 2 / fig.dpi  # a frameless legend's invisible padding may overhang a pixel or two
+    assert -slack <= drawn.x0 and drawn.x1 <= width + slack
+    assert -slack <= drawn.y0 and drawn.y1 <= height + slack
+    border = np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
+    assert np.all(border == 255)  # cropped to what was drawn, with a white margin
+    assert picture.shape[1] <= 900 and picture.shape[0] <= 300
+
+
+def test_inline_figures_crops_the_empty_margins_a_fixed_aspect_leaves(notebook):
+    fig = _figure(figsize=(9, 3))
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_aspect("equal")  # a square panel in a wide figure: empty to its left and right
+    picture = _picture(notebook.show(fig))
+    assert picture.shape[1] < 0.6 * 900
+
+
+def test_a_figure_drawn_up_to_its_edge_is_shown_the_usual_way(notebook):
+    fig = _figure(figsize=(4, 3))
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.legend(["a framed legend hanging off the bottom"], loc="upper center",
+              bbox_to_anchor=(0.5, -0.5))  # constrained layout cannot fit it in
+    assert notebook.show(fig) == b"usual" and notebook.usual == [fig]
+
+
+def test_a_figure_without_constrained_layout_is_shown_the_usual_way(notebook):
+    fig = _figure(layout="none")
+    assert notebook.show(fig) == b"usual" and notebook.usual == [fig]
+
+
+def test_inline_figures_twice_still_falls_back_to_the_original_printer(notebook):
+    assert plots.inline_figures() is True
+    fig = _figure(layout="tight")
+    assert notebook.show(fig) == b"usual" and notebook.usual == [fig]
+
+
 def test_plots_draw_on_a_given_axes():
     fig, axes = plt.subplots(1, 2)
     ax = plots.function_fit(np.arange(5.0), np.arange(5.0), ax=axes[1])
