@@ -116,6 +116,19 @@ def test_every_check_names_its_exercise_and_is_called_in_it():
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_notebook_sets_up_in_its_first_code_cell_with_one_pass_figures():
+    """The first code cell imports, calls ``plots.inline_figures()`` (figures drawn once,
+    not twice: a third of Run All's time was figure display) and seeds a generator."""
+    wrong = []
+    for number in LESSONS:
+        cells = json.loads((ROOT / "notebooks" / notebook_name(number)).read_text())["cells"]
+        source = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+        for needed in ("plots.inline_figures()", "np.random.default_rng(0)"):
+            if needed not in source:
+                wrong.append(f"{notebook_name(number)}: its setup cell does not call {needed}")
+    assert not wrong, "\n".join(wrong)
+
+
 def _private_imports(path):
     """Names starting with one underscore that `path` imports from another module."""
     tree = ast.parse(path.read_text())
