@@ -125,8 +125,8 @@ def inline_figures():
     as in a figure window or ``savefig`` without ``bbox_inches="tight"``. A figure
     without constrained layout (``layout="tight"`` or ``"none"``), or drawn up to its
     edge (something may stick out), is shown the usual way. Returns True if figures
-    are now shown this way (inside IPython with the inline backend), False elsewhere
-    (where nothing else changes either)."""
+    are now shown this way (inside IPython with the inline backend showing PNGs),
+    False elsewhere (where nothing else changes either)."""
     shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
     if shell is None or "inline" not in mpl.get_backend():
         return False
@@ -136,7 +136,10 @@ def inline_figures():
     from matplotlib.figure import Figure
 
     png = shell.display_formatter.formatters["image/png"]
-    usual = png.lookup_by_type(Figure)
+    try:
+        usual = png.lookup_by_type(Figure)
+    except KeyError:  # figures are not shown as PNG here (InlineBackend.figure_formats)
+        return False
     if getattr(usual, "__wrapped__", None) is not None:  # called twice: keep the original
         usual = usual.__wrapped__
 

@@ -160,6 +160,17 @@ def test_a_figure_without_constrained_layout_is_shown_the_usual_way(notebook):
     assert notebook.show(fig) == b"usual" and notebook.usual == [fig]
 
 
+def test_inline_figures_leaves_a_notebook_that_shows_figures_in_another_format(notebook):
+    from matplotlib.figure import Figure
+
+    notebook.png.pop(Figure)  # as after %config InlineBackend.figure_formats = ["svg"]
+    before = dict(matplotlib.rcParams)
+    assert plots.inline_figures() is False
+    assert dict(matplotlib.rcParams) == before
+    with pytest.raises(KeyError):
+        notebook.png.lookup_by_type(Figure)
+
+
 def test_inline_figures_twice_still_falls_back_to_the_original_printer(notebook):
     assert plots.inline_figures() is True
     fig = _figure(layout="tight")
