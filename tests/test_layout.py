@@ -92,6 +92,17 @@ def test_the_gathered_names_are_each_lessons_own_and_load_only_that_lesson():
         from trisep_nn.widgets import no_such_explorer  # noqa: F401
 
 
+def test_declared_names_reads_only_the_all_list(tmp_path):
+    module = tmp_path / "lesson_part.py"
+    module.write_text('"""Explorers."""\nimport numpy as np\n\nHELP = ["not", "this"]\n'
+                      '__all__ = [\n    "one_explorer",  # a comment\n    "two",\n]\n'
+                      '__all__ += ["later"]\n\n\ndef one_explorer():\n    return [1]\n')
+    assert declared_names(module) == ["one_explorer", "two"]
+    module.write_text('"""No list here."""\n__all__ = tuple(["a"])\n')
+    with pytest.raises(ValueError, match=r"assigns no __all__ = \[\.\.\.\] list"):
+        declared_names(module)
+
+
 def test_every_check_names_its_exercise_and_is_called_in_it():
     """A check's docstring starts "Exercise N.k:" and the notebook calls it in the section
     under the heading "## Exercise N.k" (or ###; so renumbering exercises cannot leave the
