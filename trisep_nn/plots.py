@@ -43,6 +43,8 @@ from cycler import cycler
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
 from matplotlib.lines import Line2D
+from matplotlib.scale import LogScale, register_scale
+from matplotlib.ticker import LogLocator
 from scipy.special import expit, softmax
 
 from .ops import describe
@@ -126,7 +128,12 @@ def inline_figures():
     without constrained layout (``layout="tight"`` or ``"none"``), or drawn up to its
     edge (something may stick out), is shown the usual way. Returns True if figures
     are now shown this way (inside IPython with the inline backend showing PNGs),
-    False elsewhere (where nothing else changes either)."""
+    False elsewhere (where nothing else changes either).
+
+    A log axis that spans two powers of ten or more then gets minor ticks at 2 and 5
+    times each power only, not at all of 2, 3, ..., 9 (they carry no labels there, and
+    Matplotlib's eight per decade make a log-log figure take about twice as long to draw);
+    a shorter log axis keeps them all, with their labels."""
     shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
     if shell is None or "inline" not in mpl.get_backend():
         return False
@@ -157,7 +164,40 @@ def inline_figures():
 
     png.for_type(Figure, one_pass)
     mpl.rcParams["figure.constrained_layout.use"] = True
+    register_scale(_LogScale)  # what "log", loglog and semilogy make from now on
     return True
+
+
+class _LogMinorLocator(LogLocator):
+    """Matplotlib's minor ticks of a log axis (2, 3, ..., 9 times each power of ten)
+    where the axis spans less than two powers; only 2 and 5 times each power where it
+    spans more."""
+
+    def __init__(self, base):
+        super().__init__(base, subs="auto")
+        self._sparse = LogLocator(base, subs=(2.0, 5.0))
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self._sparse.set_axis(axis)
+
+    def tick_values(self, vmin, vmax):
+        vmin, vmax = sorted((vmin, vmax))
+        if vmin > 0 and np.log(vmax / vmin) >= 2 * np.log(self._base):
+            return self._sparse.tick_values(vmin, vmax)
+        return super().tick_values(vmin, vmax)
+
+
+class _LogScale(LogScale):
+    """Matplotlib's log scale, with :class:`_LogMinorLocator` as its default minor ticks."""
+
+    def __init__(self, *args, **kwargs):  # no named ``axis``: Matplotlib 3.11 no longer passes it
+        super().__init__(*args, **kwargs)
+
+    def set_default_locators_and_formatters(self, axis):
+        super().set_default_locators_and_formatters(axis)
+        if self.subs is None:  # minor ticks not chosen by whoever asked for the scale
+            axis.set_minor_locator(_LogMinorLocator(self.base))
 
 
 def _cropped_png(rgba, facecolor, pad=4):

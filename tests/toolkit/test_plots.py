@@ -1,6 +1,8 @@
 """Tests for trisep_nn.plots: every function returns labelled Axes with a legend,
 draws what it says (classes, curves, AUCs) and rejects bad input by name."""
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -93,7 +95,10 @@ def notebook(monkeypatch):
     monkeypatch.setattr(matplotlib, "get_backend", lambda: "module://matplotlib_inline.backend_inline")
     monkeypatch.setitem(matplotlib.rcParams, "figure.constrained_layout.use", False)
     assert plots.inline_figures() is True
-    return SimpleNamespace(show=lambda figure: png(figure), usual=usual, png=png)
+    yield SimpleNamespace(show=lambda figure: png(figure), usual=usual, png=png)
+    with warnings.catch_warnings():  # Matplotlib's own again (3.11 frowns on its signature)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        matplotlib.scale.register_scale(matplotlib.scale.LogScale)
 
 
 def _figure(layout=None, **kwargs):
@@ -175,6 +180,40 @@ def test_inline_figures_twice_still_falls_back_to_the_original_printer(notebook)
     assert plots.inline_figures() is True
     fig = _figure(layout="tight")
     assert notebook.show(fig) == b"usual" and notebook.usual == [fig]
+
+
+def _minor_multiples(axis):
+    """The minor ticks inside the view, as multiples of their power of ten (2, 3, ...)."""
+    low, high = sorted(axis.get_view_interval())
+    ticks = [t for t in axis.get_minorticklocs() if low <= t <= high]
+    return sorted({round(t / 10 ** np.floor(np.log10(t) + 1e-9)) for t in ticks})
+
+
+def test_a_log_axis_outside_a_notebook_keeps_all_its_minor_ticks():
+    plots.inline_figures()  # not in a notebook: changes nothing
+    fig = _figure()
+    ax = fig.subplots()
+    ax.loglog([1, 1e4], [1e-3, 1])
+    fig.canvas.draw()
+    assert _minor_multiples(ax.xaxis) == [2, 3, 4, 5, 6, 7, 8, 9]
+
+
+def test_inline_figures_thins_the_minor_ticks_of_long_log_axes_only(notebook):
+    fig = _figure(figsize=(9, 3))
+    wide, short, chosen = fig.subplots(1, 3)
+    wide.loglog([1, 1e4], [1e-3, 1])  # four and three powers of ten
+    short.semilogy([0, 1], [0.15, 0.9])  # less than one: minor ticks labelled, as usual
+    chosen.set_xscale("log", subs=[3])  # minor ticks someone asked for are left alone
+    chosen.plot([1, 1e4], [0, 1])
+    fig.canvas.draw()
+    assert _minor_multiples(wide.xaxis) == _minor_multiples(wide.yaxis) == [2, 5]
+    assert _minor_multiples(short.yaxis) == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert [label.get_text() for label in short.yaxis.get_minorticklabels()
+            if label.get_text()]  # 0.2, 0.3, ... still labelled
+    assert _minor_multiples(chosen.xaxis) == [3]
+    wide.set_xlim(2, 150)  # zoomed in below two powers of ten: all of them again
+    fig.canvas.draw()
+    assert _minor_multiples(wide.xaxis) == [2, 3, 4, 5, 6, 7, 8, 9]
 
 
 def test_plots_draw_on_a_given_axes():
