@@ -29,7 +29,8 @@ The look (a colour-blind-safe palette, light grid, no top/right frame) is the
 dictionary ``RC_PARAMS``, applied inside each function only; ``with style():``
 applies it to your own plots too. Nothing is changed globally on import.
 :func:`inline_figures` (each notebook's first cell calls it) shows a notebook's
-figures from one drawing pass instead of the inline backend's two.
+figures from one drawing pass instead of the inline backend's two, and gives long log
+axes fewer minor ticks (2 and 5 times each power of ten), which draw much faster.
 """
 
 import functools
