@@ -34,6 +34,7 @@ axes fewer minor ticks (2 and 5 times each power of ten), which draw much faster
 """
 
 import functools
+import math
 import numbers
 import sys
 
@@ -46,7 +47,6 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgba_array
 from matplotlib.lines import Line2D
 from matplotlib.scale import LogScale, register_scale
 from matplotlib.ticker import LogLocator
-from scipy.special import expit, softmax
 
 from .ops import describe
 from .validation import InvalidArgumentError
@@ -131,10 +131,10 @@ def inline_figures():
     are now shown this way (inside IPython with the inline backend showing PNGs),
     False elsewhere (where nothing else changes either).
 
-    A log axis that spans two powers of ten or more then gets minor ticks at 2 and 5
-    times each power only, not at all of 2, 3, ..., 9 (they carry no labels there, and
-    Matplotlib's eight per decade make a log-log figure take about twice as long to draw);
-    a shorter log axis keeps them all, with their labels."""
+    A log axis with two or more powers of ten inside it then gets minor ticks at 2 and 5
+    times each power only, not at all of 2, 3, ..., 9 (Matplotlib labels none of them
+    there, and its eight per decade make a log-log figure take about twice as long to
+    draw); a shorter log axis keeps them all, with their labels."""
     shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
     if shell is None or "inline" not in mpl.get_backend():
         return False
@@ -170,9 +170,9 @@ def inline_figures():
 
 
 class _LogMinorLocator(LogLocator):
-    """Matplotlib's minor ticks of a log axis (2, 3, ..., 9 times each power of ten)
-    where the axis spans less than two powers; only 2 and 5 times each power where it
-    spans more."""
+    """Matplotlib's minor ticks of a log axis (2, 3, ..., 9 times each power of ten),
+    except where two or more powers of ten lie inside the axis: there Matplotlib labels
+    only the powers, and the minor ticks are only 2 and 5 times each power."""
 
     def __init__(self, base):
         super().__init__(base, subs="auto")
@@ -184,8 +184,10 @@ class _LogMinorLocator(LogLocator):
 
     def tick_values(self, vmin, vmax):
         vmin, vmax = sorted((vmin, vmax))
-        if vmin > 0 and np.log(vmax / vmin) >= 2 * np.log(self._base):
-            return self._sparse.tick_values(vmin, vmax)
+        if vmin > 0:  # the count of powers inside, as matplotlib.ticker.LogFormatter counts
+            low, high = math.log(vmin, self._base), math.log(vmax, self._base)
+            if math.floor(high) - math.floor(math.nextafter(low, -math.inf)) >= 2:
+                return self._sparse.tick_values(vmin, vmax)
         return super().tick_values(vmin, vmax)
 
 
@@ -332,6 +334,8 @@ def _probabilities(model, X, output):
         sums_to_one = P.ndim == 1 or P.shape[1] == 2 or np.allclose(P.sum(axis=1), 1, atol=1e-6)
         kind = "proba" if in_range and sums_to_one else "logits"
     if kind == "logits":
+        from scipy.special import expit, softmax  # here: SciPy takes 0.2 s to import
+
         P = expit(P) if P.ndim == 1 else softmax(P, axis=1)
     elif P.min() < -1e-9 or P.max() > 1 + 1e-9:
         raise ValueError(
@@ -1042,6 +1046,7 @@ class ProbabilityMap:
     def show(self, logits):
         """Shade ``σ(logits)`` and draw the boundary ``logits = 0``."""
         import contourpy
+        from scipy.special import expit
 
         z = np.asarray(logits, dtype=np.float64).reshape(len(self._gy), len(self._gx))
         self.image.set_data(expit(z))

@@ -211,9 +211,26 @@ def test_inline_figures_thins_the_minor_ticks_of_long_log_axes_only(notebook):
     assert [label.get_text() for label in short.yaxis.get_minorticklabels()
             if label.get_text()]  # 0.2, 0.3, ... still labelled
     assert _minor_multiples(chosen.xaxis) == [3]
-    wide.set_xlim(2, 150)  # zoomed in below two powers of ten: all of them again
+    wide.set_xlim(2, 50)  # one power of ten inside (10): all of them again, some labelled
     fig.canvas.draw()
     assert _minor_multiples(wide.xaxis) == [2, 3, 4, 5, 6, 7, 8, 9]
+
+
+@pytest.mark.parametrize("decades", [0.5, 0.9, 1.1, 1.5, 2.0, 3.0])
+def test_thinned_minor_ticks_lose_no_tick_label(notebook, decades):
+    def labels(scale):
+        fig = _figure()
+        ax = fig.subplots()
+        ax.set_xscale(scale)
+        ax.set_xlim(3, 3 * 10 ** decades)
+        fig.canvas.draw()
+        ticks = [*ax.xaxis.get_majorticklabels(), *ax.xaxis.get_minorticklabels()]
+        return sorted(label.get_text() for label in ticks if label.get_text())
+
+    with warnings.catch_warnings():  # Matplotlib's own scale, made by hand
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        matplotlibs = matplotlib.scale.LogScale(None)
+    assert labels("log") == labels(matplotlibs) != []
 
 
 def test_plots_draw_on_a_given_axes():
